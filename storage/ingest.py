@@ -1,0 +1,111 @@
+"""Reads and writes of the ingest flow: feed states, known articles, articles, skips and runs.
+
+    feeds     merged on url           (poll outcome, validators, health)
+    articles  appended on url_key     (a rerun never duplicates a row)
+    skips     appended on (run_id, stage, url)
+    runs      merged on run_id        (inserted at start, completed at the end)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from storage.bulk import insert_records
+from storage.db import transaction
+from tasks.models import Article, FeedResult, FeedState, Skip
+
+# Reasons after which an entry is not fetched again (transient ones, like timeouts or 5xx, are retried next run).
+FINAL_SKIPS = ("robots", "not_html", "too_large", "empty_extraction", "http_404", "http_410", "blocked_address",
+               "bad_scheme", "redirect_loop")
+
+ARTICLE_TYPES = {
+    "url_key": "VARCHAR", "url": "VARCHAR", "canonical_url": "VARCHAR", "feed": "VARCHAR", "title": "VARCHAR",
+    "author": "VARCHAR", "published": "TIMESTAMPTZ", "published_source": "VARCHAR", "text": "VARCHAR",
+    "text_source": "VARCHAR", "language": "VARCHAR", "language_prob": "DOUBLE", "content_hash": "VARCHAR",
+    "duplicate_of": "VARCHAR", "similarity": "DOUBLE", "run_id": "VARCHAR", "fetched_at": "TIMESTAMPTZ",
+}
+SKIP_TYPES = {"run_id": "VARCHAR", "stage": "VARCHAR", "url": "VARCHAR", "url_key": "VARCHAR", "reason": "VARCHAR",
+              "detail": "VARCHAR", "created_at": "TIMESTAMPTZ"}
+FEED_TYPES = {
+    "url": "VARCHAR", "name": "VARCHAR", "language": "VARCHAR", "countries": "VARCHAR[]", "etag": "VARCHAR",
+    "last_modified": "VARCHAR", "last_status": "INTEGER", "last_error": "VARCHAR", "last_polled_at": "TIMESTAMPTZ",
+    "last_success_at": "TIMESTAMPTZ", "consecutive_failures": "INTEGER", "bozo": "VARCHAR",
+}
+
+
+def feed_states(con) -> dict[str, FeedState]:
+    rows = con.execute("SELECT url, etag, last_modified, consecutive_failures FROM feeds").fetchall()
+    return {r[0]: FeedState(*r) for r in rows}
+
+
+def known_url_keys(con, keys: list[str]) -> set[str]:
+    """Keys already stored as articles, or skipped for a reason that will not change on a retry."""
+    if not keys:
+        return set()
+    rows = con.execute(
+        "SELECT url_key FROM articles WHERE url_key IN (SELECT unnest($keys)) "
+        "UNION SELECT url_key FROM skips WHERE url_key IN (SELECT unnest($keys)) AND reason IN (SELECT unnest($final))",
+        {"keys": keys, "final": list(FINAL_SKIPS)},
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def known_hashes(con, hashes: list[str]) -> dict[str, str]:
+    """content_hash → url_key of the first stored article with that text."""
+    if not hashes:
+        return {}
+    rows = con.execute(
+        "SELECT content_hash, arg_min(url_key, fetched_at) FROM articles "
+        "WHERE content_hash IN (SELECT unnest($h)) GROUP BY content_hash",
+        {"h": hashes},
+    ).fetchall()
+    return dict(rows)
+
+
+def start_run(con, run_id: str, flow: str, now: datetime) -> None:
+    con.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running') "
+                "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, now])
+
+
+def feed_row(result: FeedResult, now: datetime) -> dict:
+    spec, ok = result.feed, result.error is None
+    return {"url": spec.url, "name": spec.name, "language": spec.language, "countries": list(spec.countries),
+            "etag": result.etag, "last_modified": result.last_modified, "last_status": result.status,
+            "last_error": result.error, "last_polled_at": now, "last_success_at": now if ok else None,
+            "consecutive_failures": 0 if ok else 1, "bozo": result.bozo}
+
+
+def article_row(article: Article, run_id: str, now: datetime) -> dict:
+    return {**asdict(article), "run_id": run_id, "fetched_at": now}
+
+
+def skip_row(skip: Skip, url_key: str | None, run_id: str, now: datetime) -> dict:
+    return {**asdict(skip), "url_key": url_key, "run_id": run_id, "created_at": now}
+
+
+def save_batch(con, feeds: list[dict], articles: list[dict], skips: list[dict]) -> None:
+    """Feed states, articles and skips of one run (rows from the *_row builders, possibly read back from the
+    spool), in one short transaction; idempotent."""
+    with transaction(con):
+        insert_records(con, "articles", articles, ARTICLE_TYPES, key=["url_key"])
+        insert_records(con, "skips", skips, SKIP_TYPES, key=["run_id", "stage", "url"])
+        insert_records(
+            con, "feeds", feeds, FEED_TYPES, key=["url"],
+            on_conflict="(url) DO UPDATE SET name = excluded.name, language = excluded.language, "
+            "countries = excluded.countries, etag = excluded.etag, last_modified = excluded.last_modified, "
+            "last_status = excluded.last_status, last_error = excluded.last_error, "
+            "last_polled_at = excluded.last_polled_at, bozo = excluded.bozo, "
+            "last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at), "
+            "consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 "
+            "ELSE feeds.consecutive_failures + 1 END",
+        )
+
+
+def finish_run(con, run_id: str, now: datetime, status: str, counts: dict, summary: dict) -> None:
+    columns = ["feeds_polled", "feeds_not_modified", "entries_seen", "pages_fetched", "new_articles", "duplicates",
+               "skips", "events_new", "events_updated"]
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets}, summary = ? WHERE run_id = ?",
+                [now, status, *[counts.get(c) for c in columns], json.dumps(summary, default=str), run_id])

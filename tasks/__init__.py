@@ -1,0 +1,1 @@
+"""sahelwatch pipeline stages: each module is one stage, a pure function plus a thin Prefect task."""

@@ -1,0 +1,109 @@
+"""Feed stage: the feed list, a conditional GET per feed, feedparser over the bytes, canonical entry links."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import feedparser
+import httpx
+import yaml
+from courlan import normalize_url
+from courlan.clean import clean_url
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.errors import ConfigError
+from tasks.http import Fetch, get_ok
+from tasks.models import Entry, FeedResult, FeedSpec, FeedState
+from tasks.settings import Settings
+
+def load_feeds(path: Path, base_url: str | None = None) -> list[FeedSpec]:
+    """The enabled feeds of a feeds file; `{{BASE}}` in URLs is replaced by base_url (the demo's server)."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read feeds file {path}: {exc}") from None
+    specs = []
+    for n, item in enumerate(doc.get("feeds") or [], 1):
+        if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
+            raise ConfigError(f"{path}: feed #{n} needs at least a name and a url")
+        url = str(item["url"]).replace("{{BASE}}", base_url or "")
+        spec = FeedSpec(name=str(item["name"]), url=url, language=item.get("language"),
+                        countries=tuple(item.get("countries") or ()), enabled=bool(item.get("enabled", True)))
+        if spec.enabled:
+            specs.append(spec)
+    return specs
+
+
+def canonical_url(url: str) -> str:
+    """Tracking parameters and fragment removed, scheme and host lower-cased, query sorted (courlan)."""
+    cleaned = clean_url(url.strip()) or url.strip()
+    return urldefrag(normalize_url(cleaned, strict=False)).url
+
+
+def url_key(canonical: str) -> str:
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+
+
+def _entry_date(entry) -> datetime | None:
+    for name in ("published_parsed", "updated_parsed"):
+        value = entry.get(name)
+        if value:
+            try:
+                stamp = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+            if 1990 <= stamp.year <= datetime.now(UTC).year + 1:
+                return stamp
+    return None
+
+
+def parse_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple[list[Entry], str | None]:
+    """Entries with a usable link (bozo feeds keep their good entries) and the bozo reason, if any."""
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=dict(headers or {}))
+    bozo = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"[:300] if parsed.bozo else None
+    entries, seen = [], set()
+    for item in parsed.entries:
+        link = (item.get("link") or "").strip()
+        if not link.startswith(("http://", "https://")):
+            continue
+        canon = canonical_url(link)
+        key = url_key(canon)
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(Entry(feed=spec.name, url=link, canonical_url=canon, url_key=key,
+                             title=(item.get("title") or "").strip(), summary=(item.get("summary") or "").strip(),
+                             published=_entry_date(item), guid=item.get("id")))
+    return entries, bozo
+
+
+def poll_feed(client: httpx.Client, spec: FeedSpec, state: FeedState | None, settings: Settings) -> FeedResult:
+    """Conditional GET of one feed; 304 means nothing new. Failures are part of the result, not exceptions."""
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if state and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    try:
+        resp = get_ok(client, spec.url, settings, headers=headers, max_bytes=settings.max_feed_bytes)
+    except Fetch as exc:
+        return FeedResult(feed=spec, status=exc.status, error=f"{exc.reason}: {exc.detail}"[:300],
+                          etag=state.etag if state else None,
+                          last_modified=state.last_modified if state else None)
+    if resp.status == 304:
+        return FeedResult(feed=spec, status=304, not_modified=True, etag=state.etag if state else None,
+                          last_modified=state.last_modified if state else None)
+    entries, bozo = parse_feed(spec, resp.body, dict(resp.headers))
+    return FeedResult(feed=spec, status=resp.status, entries=tuple(entries), etag=resp.headers.get("etag"),
+                      last_modified=resp.headers.get("last-modified"), bozo=bozo)
+
+
+@task(name="poll-feed", task_run_name="poll-{spec.name}", cache_policy=NO_CACHE)
+def poll_feed_task(client: httpx.Client, spec: FeedSpec, state: FeedState | None, settings: Settings) -> FeedResult:
+    return poll_feed(client, spec, state, settings)

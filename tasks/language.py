@@ -1,0 +1,45 @@
+"""Language stage: langdetect, seeded, with its probability; `und` when it cannot tell."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.detector_factory import init_factory
+from langdetect.lang_detect_exception import LangDetectException
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.models import Article
+
+DetectorFactory.seed = 0
+init_factory()  # load the profiles once, before any thread uses the factory
+
+MIN_CHARS = 20
+MIN_PROB = 0.50
+SAMPLE_CHARS = 3000
+
+
+def detect_language(text: str) -> tuple[str, float | None]:
+    """('fr', 0.99) for French text, ('und', None) when the text is too short or the detector cannot tell."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < MIN_CHARS:
+        return "und", None
+    try:
+        best = detect_langs(sample)[0]
+    except LangDetectException:
+        return "und", None
+    if best.prob < MIN_PROB:
+        return "und", round(best.prob, 4)
+    return best.lang, round(best.prob, 4)
+
+
+def with_language(article: Article) -> Article:
+    """The article with its detected language (title and text together)."""
+    lang, prob = detect_language(f"{article.title}\n{article.text}")
+    return replace(article, language=lang, language_prob=prob)
+
+
+@task(name="detect-language", cache_policy=NO_CACHE)
+def detect_language_task(articles: list[Article]) -> list[Article]:
+    return [with_language(a) for a in articles]

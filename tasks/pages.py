@@ -1,0 +1,72 @@
+"""Page stage: fetch each new entry's page, politely (robots.txt, a per-host cap), keeping only HTML."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import httpx
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from trafilatura.utils import decode_file
+
+from tasks.http import HTML_TYPES, Fetch, Robots, get_ok
+from tasks.models import Entry, Page, Skip
+from tasks.settings import Settings
+
+_host_slots: dict[str, threading.BoundedSemaphore] = {}
+_host_lock = threading.Lock()
+
+
+def _slot(host: str, per_host: int) -> threading.BoundedSemaphore:
+    """The process-wide semaphore of a host: at most `per_host` requests to it at once, across all batches."""
+    with _host_lock:
+        return _host_slots.setdefault(host, threading.BoundedSemaphore(per_host))
+
+
+def decode_html(body: bytes, charset: str | None) -> str:
+    """Bytes to text: the declared charset when it decodes cleanly, else trafilatura's sniffing."""
+    if charset:
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_file(body)
+
+
+def looks_binary(body: bytes) -> bool:
+    head = body[:2048]
+    return b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8", b"PK\x03\x04"))
+
+
+def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Settings) -> Page | Skip:
+    """The page of one entry, or a Skip saying why not."""
+    if not robots.allowed(entry.url):
+        return Skip("page", "robots", entry.url, "disallowed by robots.txt")
+    host = urlsplit(entry.url).hostname or ""
+    try:
+        with _slot(host, settings.per_host):
+            resp = get_ok(client, entry.url, settings, headers={"Accept": "text/html,application/xhtml+xml"})
+    except Fetch as exc:
+        return Skip("page", exc.reason, entry.url, exc.detail[:300])
+    if resp.content_type and resp.content_type not in HTML_TYPES:
+        return Skip("page", "not_html", entry.url, resp.content_type)
+    if not resp.body.strip() or looks_binary(resp.body):
+        return Skip("page", "not_html", entry.url, "empty or binary body")
+    return Page(entry=entry, final_url=resp.url, status=resp.status, html=decode_html(resp.body, resp.charset))
+
+
+def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
+    """Fetch a batch concurrently (bounded by page_workers overall and per_host per host), in entry order."""
+    workers = max(1, min(settings.page_workers, len(entries)))
+    with ThreadPoolExecutor(workers, thread_name_prefix="page") as pool:
+        return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
+
+
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE)
+def fetch_pages_task(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
+    return fetch_pages(client, robots, entries, settings)

@@ -1,0 +1,62 @@
+"""Settings, resolved once at flow start into a frozen object and passed down. Tasks never read os.environ."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = Path("data/sahelwatch.duckdb")
+DEFAULT_FEEDS = ROOT / "deploy" / "feeds.yaml"
+DEFAULT_ALERTS = ROOT / "deploy" / "alerts.yaml"
+USER_AGENT = "sahelwatch/0.1 (+https://github.com/sahelwatch/sahelwatch; open conflict-data pipeline)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know; built by `resolve_settings`, never mutated."""
+
+    db_path: Path = DEFAULT_DB
+    feeds_path: Path = DEFAULT_FEEDS
+    alerts_path: Path | None = None
+    spool_dir: Path = Path("data/spool")
+    user_agent: str = USER_AGENT
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 30.0
+    max_feed_bytes: int = 5_000_000
+    max_page_bytes: int = 3_000_000
+    max_redirects: int = 5
+    retries: int = 2
+    retry_backoff: float = 0.5
+    per_host: int = 2
+    page_workers: int = 8
+    batch_size: int = 50
+    allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
+    respect_robots: bool = True
+    base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)
+    failing_feed_runs: int = 4
+
+
+def resolve_settings(
+    db: str | os.PathLike | None = None,
+    feeds: str | os.PathLike | None = None,
+    alerts: str | os.PathLike | None = None,
+    env: dict[str, str] | None = None,
+    **overrides,
+) -> Settings:
+    """Arguments first, then SAHELWATCH_* environment variables, then the defaults."""
+    env = dict(os.environ if env is None else env)
+    db_path = Path(db or env.get("SAHELWATCH_DB") or DEFAULT_DB)
+    feeds_path = Path(feeds or env.get("SAHELWATCH_FEEDS") or DEFAULT_FEEDS)
+    alerts_value = alerts or env.get("SAHELWATCH_ALERTS")
+    settings = Settings(
+        db_path=db_path,
+        feeds_path=feeds_path,
+        alerts_path=Path(alerts_value) if alerts_value else None,
+        spool_dir=db_path.parent / "spool",
+    )
+    if env.get("SAHELWATCH_ALLOW_HOSTS"):
+        settings = replace(settings, allow_hosts=tuple(env["SAHELWATCH_ALLOW_HOSTS"].split(",")))
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,38 @@
+"""Shared fixtures: one Prefect test server per session, real DuckDB files, real local HTTP servers."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="sahelwatch-prefect-")
+os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One ephemeral Prefect API for the whole session (starting one costs ~15 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "sahelwatch.duckdb"
+
+
+@pytest.fixture
+def settings(db_path: Path):
+    from tasks.settings import resolve_settings
+
+    return resolve_settings(db=db_path, env={}, allow_hosts=("127.0.0.1", "localhost"), retries=1,
+                            retry_backoff=0.01, read_timeout=1.0, connect_timeout=1.0, total_timeout=3.0)
