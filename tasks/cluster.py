@@ -1,0 +1,273 @@
+"""Event clustering: is a newly extracted event the same real-world incident as a known one, and how it revises it.
+
+ACLED's rule, made mechanical on the extracted facts (never on the words, so French and English reports meet):
+
+    same country  and  compatible type  and  dates within a window set by their precision
+    and  same place (within a distance, or the same town name, or the same region when one side is vague)
+    and  overlapping actors when both sides name a specific actor
+
+Two incidents on the same day in the same region stay two events when their towns are far apart, their types
+differ (an attack on a base and a massacre of civilians nearby), or they name different perpetrators.
+Pure functions, no database: storage/events.py and tasks/extract/batch.py both call them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date
+
+from tasks.models import Event, Extraction
+
+DATE_WINDOW_DAYS = {1: 1, 2: 7, 3: 31}  # by the vaguer date_precision of the two events
+NEAR_KM = 25.0  # two named towns (geo_precision 1) closer than this are one place
+NEAR_VAGUE_KM = 50.0  # when one side is only "near a town" (geo_precision 2)
+SAME_TOWN_KM = 5.0
+COMPATIBLE_TYPES = {
+    frozenset({"Battles", "Explosions/Remote violence"}),
+    frozenset({"Protests", "Riots"}),
+}
+GENERIC_ACTORS = {"", "none", "unknown", "civilians", "unidentified armed group", "unidentified gunmen"}
+ACTOR_ALIASES = {  # the few names FR and EN reports spell differently for the same group
+    "gsim": "jnim", "jnim": "jnim", "katiba macina": "jnim",
+    "eigs": "issp", "isgs": "issp", "issp": "issp", "is sahel": "issp", "ei sahel": "issp",
+    "eiao": "iswap", "iswap": "iswap", "jas": "boko haram", "boko haram": "boko haram",
+}
+PLACE_FIELDS = ("location", "admin1", "admin2", "latitude", "longitude", "geo_precision")
+MERGED_FIELDS = (
+    "event_date", "date_precision", "actor1", "actor2", *PLACE_FIELDS,
+    "fatalities", "fatalities_low", "fatalities_high", "wounded", "abducted",
+)
+
+
+def fold(text: str | None) -> str:
+    """Lower case, no accents, no punctuation, no '(2021-)' year tags: how names are compared."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"\([^)]*\d[^)]*\)", " ", text.lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def actor_id(name: str | None) -> str:
+    """The comparable id of an actor name; '' for unknown or generic actors (civilians, unidentified group)."""
+    folded = fold(name)
+    if folded in GENERIC_ACTORS or folded.startswith("unidentified"):
+        return ""
+    return ACTOR_ALIASES.get(folded, folded)
+
+
+def known_actors(event: Event) -> set[str]:
+    return {a for a in (actor_id(event.actor1), actor_id(event.actor2)) if a}
+
+
+def distance_km(a: Event, b: Event) -> float | None:
+    """Great-circle distance between two events, None when either has no coordinates."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def days_apart(a: Event, b: Event) -> int | None:
+    if not a.event_date or not b.event_date:
+        return None
+    return abs((date.fromisoformat(a.event_date[:10]) - date.fromisoformat(b.event_date[:10])).days)
+
+
+def compatible_type(a: Event, b: Event) -> bool:
+    return a.event_type == b.event_type or frozenset({a.event_type, b.event_type}) in COMPATIBLE_TYPES
+
+
+def same_day_window(a: Event, b: Event) -> bool:
+    """Dates within the window of the vaguer precision; an unknown date does not rule a match out."""
+    gap = days_apart(a, b)
+    window = max(DATE_WINDOW_DAYS.get(p or 2, 7) for p in (a.date_precision, b.date_precision))
+    return gap is None or gap <= window
+
+
+def is_vague_place(event: Event) -> bool:
+    return not event.location or (event.geo_precision or 3) >= 3
+
+
+def same_region(a: Event, b: Event) -> bool:
+    """Admin units agree wherever both sides know them."""
+    return all(not x or not y or fold(x) == fold(y) for x, y in ((a.admin1, b.admin1), (a.admin2, b.admin2)))
+
+
+def same_place(a: Event, b: Event) -> bool:
+    """Within a distance when both name a town; the same region when either only knows the region."""
+    if is_vague_place(a) or is_vague_place(b):
+        return same_region(a, b)
+    km = distance_km(a, b)
+    if km is not None:
+        return km <= (NEAR_KM if a.geo_precision == b.geo_precision == 1 else NEAR_VAGUE_KM)
+    return fold(a.location) == fold(b.location) and same_region(a, b)
+
+
+def same_town(a: Event, b: Event) -> bool:
+    """Both name the same town: the same name, or coordinates a few km apart."""
+    if is_vague_place(a) or is_vague_place(b):
+        return False
+    km = distance_km(a, b)
+    return fold(a.location) == fold(b.location) or (km is not None and km <= SAME_TOWN_KM)
+
+
+def same_actors(a: Event, b: Event) -> bool:
+    """Overlapping actors when both name a specific one; an unnamed or generic actor matches anything.
+
+    Two different named main actors (actor1) are two incidents. Otherwise, in the very same town, disjoint
+    second actors are tolerated: reports of one attack often disagree on who was hit (French or US troops).
+    """
+    ka, kb = known_actors(a), known_actors(b)
+    if not ka or not kb or ka & kb:
+        return True
+    a1, b1 = actor_id(a.actor1), actor_id(b.actor1)
+    return (not a1 or not b1) and same_town(a, b)
+
+
+def same_incident(a: Event, b: Event) -> bool:
+    """ACLED's rule: same actors, same day, same place (and a compatible type, same country) is one event."""
+    return (
+        a.country == b.country
+        and compatible_type(a, b)
+        and same_day_window(a, b)
+        and same_place(a, b)
+        and same_actors(a, b)
+    )
+
+
+def closeness(a: Event, b: Event) -> float:
+    """How far apart two matching events are (lower is closer): ranks candidates when several match."""
+    score = float(days_apart(a, b) or 0)
+    km = distance_km(a, b)
+    score += (km / NEAR_KM) if km is not None else (0.0 if fold(a.location) == fold(b.location) else 1.0)
+    score += 0.0 if a.event_type == b.event_type else 0.5
+    return score + (0.0 if known_actors(a) & known_actors(b) else 0.25)
+
+
+# --- revising an event with a new report -------------------------------------------------------------------
+
+
+def _more_precise(new_precision: int | None, old_precision: int | None, old_value) -> bool:
+    return old_value in (None, "") or (new_precision or 9) < (old_precision or 9)
+
+
+def _better_date(current: Event, new: Event) -> dict:
+    if new.event_date and _more_precise(new.date_precision, current.date_precision, current.event_date):
+        return {"event_date": new.event_date, "date_precision": new.date_precision}
+    return {}
+
+
+def _better_place(current: Event, new: Event) -> dict:
+    if new.location and _more_precise(new.geo_precision, current.geo_precision, current.location):
+        return {f: getattr(new, f) for f in PLACE_FIELDS}
+    return {f: getattr(new, f) for f in ("admin1", "admin2") if getattr(current, f) is None and getattr(new, f)}
+
+
+def _better_actors(current: Event, new: Event) -> dict:
+    """A named actor replaces an unknown or unidentified one, never the other way round."""
+    out = {}
+    for f in ("actor1", "actor2"):
+        if not actor_id(getattr(current, f)) and actor_id(getattr(new, f)) or getattr(current, f) is None and getattr(new, f):
+            out[f] = getattr(new, f)
+    return out
+
+
+def _toll(current: Event, new: Event) -> dict:
+    """Each report's figure is its conservative one; a later, higher toll raises it and brings its range.
+
+    fatalities_high keeps the highest figure any source gave above the retained toll (a claim, a 'could reach').
+    """
+    base = new if new.fatalities > current.fatalities else current
+    highs = [h for h in (current.fatalities_high, new.fatalities_high, current.fatalities) if h is not None]
+    high = max(highs) if highs and max(highs) > base.fatalities else None
+    return {"fatalities": base.fatalities, "fatalities_low": base.fatalities_low, "fatalities_high": high}
+
+
+def _counts(current: Event, new: Event) -> dict:
+    return {f: max(x for x in (getattr(current, f), getattr(new, f)) if x is not None)
+            for f in ("wounded", "abducted") if getattr(new, f) is not None}
+
+
+def merge_event(current: Event, new: Event) -> tuple[Event, dict]:
+    """Revise `current` with a further report `new`; return the event and its changes {field: [old, new]}.
+
+    Fatalities stay conservative (see `_toll`); date, place and actors only ever become more precise.
+    """
+    proposed = {**_better_date(current, new), **_better_place(current, new), **_better_actors(current, new),
+                **_toll(current, new), **_counts(current, new)}
+    changes = {f: [getattr(current, f), v] for f, v in proposed.items() if getattr(current, f) != v}
+    if not changes:
+        return current, {}
+    return replace(current, **{f: new_old[1] for f, new_old in changes.items()}), changes
+
+
+# --- event keys within one input file ----------------------------------------------------------------------
+
+
+def dated(event: Event, published: str | None) -> Event:
+    """The event with the publication date standing in for a missing event date (for matching only)."""
+    if event.event_date or not published:
+        return event
+    if len(published) >= 10:
+        return replace(event, event_date=published[:10], date_precision=2)
+    if len(published) == 7:
+        return replace(event, event_date=f"{published}-15", date_precision=3)
+    return event
+
+
+class _Cluster:
+    def __init__(self, key: str, event: Event, article: int):
+        self.key, self.event, self.members, self.articles = key, event, [event], {article}
+
+    def score(self, event: Event) -> float | None:
+        """The closest member that is the same incident as `event`, None when no member is."""
+        scores = [closeness(m, event) for m in (self.event, *self.members) if same_incident(m, event)]
+        return min(scores) if scores else None
+
+    def add(self, event: Event, article: int) -> None:
+        self.event = merge_event(self.event, event)[0]
+        self.members.append(event)
+        self.articles.add(article)
+
+
+def _match_article(clusters: list[_Cluster], events: list[Event], article: int) -> dict[int, _Cluster]:
+    """One-to-one: each event of an article joins at most one cluster, each cluster at most one of its events."""
+    options = []
+    for rank, ev in enumerate(events):
+        for c in clusters:
+            s = None if article in c.articles else c.score(ev)
+            if s is not None:
+                options.append((s, rank, id(c), c))
+    chosen: dict[int, _Cluster] = {}
+    for _, rank, _, c in sorted(options, key=lambda o: o[:3]):
+        if rank not in chosen and all(c is not d for d in chosen.values()):
+            chosen[rank] = c
+    return chosen
+
+
+def assign_event_keys(extractions: list[Extraction], published: list[str | None]) -> list[Extraction]:
+    """Set `event_key` on every event: events of different articles that are one incident share a key.
+
+    Articles are taken in order, as if they arrived one after another; keys are deterministic (article, rank).
+    """
+    clusters: list[_Cluster] = []
+    out = []
+    for i, (ex, pub) in enumerate(zip(extractions, published, strict=True)):
+        events = [dated(ev, pub) for ev in ex.events]
+        chosen = _match_article(clusters, events, i)
+        keyed = []
+        for rank, (ev, matched) in enumerate(zip(events, ex.events, strict=True)):
+            cluster = chosen.get(rank)
+            if cluster is None:
+                cluster = _Cluster(f"{ev.country or 'XX'}-{ev.event_date or 'undated'}-{i}.{rank}", ev, i)
+                clusters.append(cluster)
+            else:
+                cluster.add(ev, i)
+            keyed.append(replace(matched, event_key=cluster.key))
+        out.append(replace(ex, events=tuple(keyed)))
+    return out
