@@ -1,0 +1,183 @@
+"""Extraction stage: an article's title and text become ACLED-shaped events, each field with its evidence.
+
+    extract(title, text, published, language, url=None) -> Extraction
+
+Pure (no network, no database); the gazetteer and actor dictionaries load once per process. Modules, one per
+concern: `sentences` (offsets, page noise), `dates`, `places` (gazetteer), `actors`, `event_types`,
+`fatalities`, `relevance`, `events` (assembly), `batch` (the `sahelwatch extract` file command).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+from datetime import date
+
+from tasks.extract import actors as actor_rules
+from tasks.extract import relevance
+from tasks.extract.cues_ar import arabic_event, is_arabic
+from tasks.extract.dates import find_dates, is_recent, reference_day
+from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
+from tasks.extract.events import Context, anchors, build_events, date_of, is_background
+from tasks.extract.places import find_places
+from tasks.extract.sentences import Sentence, split_sentences
+from tasks.models import Event, Extraction
+
+EXTRACTOR_VERSION = "2025.2"
+
+ATTRIBUTION = re.compile(
+    r"\b(revendiqu\w*|claim\w*|attribu\w*|soup[çc]onn\w*|suspect\w*|blam\w*|believed|pointed to|loyal to|"
+    r"pr[ée]sent[ée]s comme|l'[œo]euvre|imput\w*|accus\w*|responsib\w*|selon (?:des|une|plusieurs) sources?|"
+    r"identified as|identifi[ée]s comme|appartiendr\w*|belong\w*|membres? d[ue]|fighters (?:of|from)|combattants d[ue])",
+    re.IGNORECASE,
+)
+NOT_CLAIMED = re.compile(
+    r"n'a pas été revendiqu|pas été revendiqu|aucune revendication|no (?:group|one) (?:has |had )?claimed|not (?:been )?claimed|"
+    r"unclaimed|sans revendication",
+    re.IGNORECASE,
+)
+HABITUAL = re.compile(
+    r"\b(r[ée]guli[èe]re?s?|r[ée]guli[èe]rement|regularly|g[ée]n[ée]ralement|generally|often|souvent|are active|sont actifs|actifs|"
+    r"opèrent|operate\b|has grown|depuis \d{4}|since \d{4}|both)\b",
+    re.IGNORECASE,
+)
+
+
+def extract(
+    title: str, text: str, published: str | None, language: str | None = None, url: str | None = None
+) -> Extraction:
+    """The events an article reports (main event first), or relevant=False with none.
+
+    Without a publication date, relative days resolve against a day found in the URL or the page text
+    (dates.reference_day); with none at all, event dates stay null rather than invented.
+    """
+    title, text = title or "", text or ""
+    lang = language or _detect(f"{title}\n{text}")
+    reference, exact = reference_day(published, url, text)
+    if is_arabic(f"{title} {text[:500]}"):
+        event = arabic_event(title, text, reference, exact)
+        return Extraction(event is not None, lang, (event,) if event else (), EXTRACTOR_VERSION)
+    sentences = split_sentences(text, title)
+    body = [s for s in sentences if not s.noise]
+    if not body:
+        return Extraction(False, lang, (), EXTRACTOR_VERSION)
+    countries = _context_countries(title, body)
+    ctx = Context(
+        title=title, lang=lang, reference=reference, reference_exact=exact, countries=countries,
+        places=_places(text, countries), title_places=_places(title, countries),
+        attributions=_attributions(body, countries[0] if countries else None, reference),
+    )  # fmt: skip
+    events = _events(ctx, body)
+    if not events or _not_security(title, body, ctx):
+        return Extraction(False, lang, (), EXTRACTOR_VERSION)
+    return Extraction(True, lang, tuple(events), EXTRACTOR_VERSION)
+
+
+def _detect(text: str) -> str:
+    from tasks.language import detect_language  # langdetect profiles load on first use
+
+    return detect_language(text)[0]
+
+
+def _events(ctx: Context, body: list[Sentence]) -> list[Event]:
+    title_dates = [d for d in find_dates(ctx.title, ctx.reference) if d.kind not in ("year", "month")]
+    title_dates = [d for d in title_dates if d.day is None or is_recent(d.day, ctx.reference)]
+    events: list[Event] = []
+    for i, passage in enumerate(anchors(body, ctx.reference, ctx.title, ctx.places)):
+        date_of(passage, ctx, title_dates if i == 0 else [])
+        if passage.day is None and ctx.reference and i == 0 and not find_dates(passage.anchor.text, None):
+            passage.day, passage.precision = ctx.reference, 2 if ctx.reference_exact else 3
+        for event in build_events(passage, ctx, main=i == 0):
+            if relevance.in_sahel(event.country, event.admin1) and not _duplicate(event, events):
+                events.append(event)
+    return _main_first(events, ctx.title)
+
+
+def _duplicate(event: Event, events: list[Event]) -> bool:
+    return any(
+        e.country == event.country and e.event_type == event.event_type and e.location == event.location
+        and (e.event_date == event.event_date or not event.event_date)
+        for e in events
+    )  # fmt: skip
+
+
+def _main_first(events: list[Event], title: str) -> list[Event]:
+    """The headline's event first: the one whose place the headline names, else whose kind it names."""
+    folded = relevance.fold(title)
+    for i, e in enumerate(events):
+        if (
+            i
+            and e.location
+            and relevance.fold(e.location) in folded
+            and not (events[0].location and relevance.fold(events[0].location) in folded)
+        ):
+            return [e] + events[:i] + events[i + 1 :]
+    return events
+
+
+def _not_security(title: str, body: list[Sentence], ctx: Context) -> bool:
+    lead = body[0].text
+    title_violent = is_violent(cues(title))
+    if relevance.RETROSPECTIVE.search(title) or relevance.RETROSPECTIVE.search(lead[:160]):
+        return True
+    if relevance.OFF_TOPIC_TITLE.search(title) and not title_violent:
+        return True
+    if NOT_VIOLENCE.search(title) and not title_violent:
+        return True
+    if NOT_VIOLENCE.search(f"{title} {lead}") and not _armed_actor(f"{title} {lead}"):
+        return True
+    sahel_named = any(p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1 for p in ctx.title_places)
+    sahel_named |= any(p.start < body[0].end and p.kind != "country" for p in ctx.places)
+    return relevance.elsewhere(title, lead, sahel_named)
+
+
+def _armed_actor(text: str) -> bool:
+    kinds = {m.kind for m in actor_rules.find_actors(text, None)}
+    return bool(kinds & {"jihadist", "rebel", "militia", "unidentified", "progov"})
+
+
+def _places(text: str, countries: tuple[str, ...]) -> list:
+    """Gazetteer matches, minus those inside an actor's name ("Boko" of Boko Haram)."""
+    places = find_places(text, countries)
+    spans = [
+        (m.start, m.end) for m in actor_rules.find_actors(text, None) if m.kind not in ("civilians", "unidentified")
+    ]
+    return [p for p in places if not any(s <= p.start < e for s, e in spans)]
+
+
+def _context_countries(title: str, body: list[Sentence]) -> tuple[str, ...]:
+    """Countries the headline and lead are about, most named first (country names, demonyms, places)."""
+    votes: Counter[str] = Counter()
+    lead = " ".join(s.text for s in body[:3])
+    for weight, chunk in ((3, title), (1, lead)):
+        for m in _country_words().finditer(chunk):
+            votes[m.lastgroup or ""] += weight
+        for p in find_places(chunk):
+            votes[p.country] += weight * (2 if p.kind != "country" else 1)
+    return tuple(c for c, n in votes.most_common() if n > 0)
+
+
+@cache
+def _country_words() -> re.Pattern:
+    """Country names and demonyms, one named group per country code (one pass over a chunk)."""
+    parts = [
+        rf"(?P<{code}>\b(?:{demonym}|{re.escape(actor_rules.COUNTRY_NAMES[code])})\b)"
+        for code, demonym in actor_rules.DEMONYMS.items()
+    ]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _attributions(body: list[Sentence], country: str | None, reference: date | None) -> list:
+    """Named armed groups credited with the article's attack (claims, suspicions), outside habitual statements."""
+    out = []
+    for s in body:
+        if not ATTRIBUTION.search(s.text) or HABITUAL.search(s.text) or NOT_CLAIMED.search(s.text):
+            continue
+        if is_background(s, reference):
+            continue
+        for m in actor_rules.find_actors(s.text, country, reference):
+            if m.kind in ("jihadist", "rebel", "militia"):
+                out.append((s, replace(m, start=m.start + s.start, end=m.end + s.start)))
+    return out

@@ -1,0 +1,215 @@
+"""ACLED event types and sub-event types from French and English cues.
+
+`cues(text)` lists the cue families a passage contains ("ied", "clash", "abduction", ...); `event_type(...)`
+turns the cues of an event's passage (headline + its sentences) and who the victims were into ACLED's
+(event_type, sub_event_type), spelled exactly as ACLED spells them. The ordering encodes ACLED's rules:
+a coup is a strategic development; an IED or car bomb followed by gunfire is an armed clash; killing and
+kidnapping in one raid is one attack; a town taken from armed opponents is a territorial battle, from nobody
+but civilians an attack; a withdrawal, deployment or base handover is a change to group/activity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
+
+SUB_EVENT_TYPES = {
+    "Armed clash": "Battles",
+    "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Chemical weapon": "Explosions/Remote violence",
+    "Air/drone strike": "Explosions/Remote violence",
+    "Suicide bomb": "Explosions/Remote violence",
+    "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence",
+    "Grenade": "Explosions/Remote violence",
+    "Sexual violence": "Violence against civilians",
+    "Attack": "Violence against civilians",
+    "Abduction/forced disappearance": "Violence against civilians",
+    "Peaceful protest": "Protests",
+    "Protest with intervention": "Protests",
+    "Excessive force against protesters": "Protests",
+    "Violent demonstration": "Riots",
+    "Mob violence": "Riots",
+    "Agreement": "Strategic developments",
+    "Arrests": "Strategic developments",
+    "Change to group/activity": "Strategic developments",
+    "Disrupted weapons use": "Strategic developments",
+    "Headquarters or base established": "Strategic developments",
+    "Looting/property destruction": "Strategic developments",
+    "Non-violent transfer of territory": "Strategic developments",
+    "Other": "Strategic developments",
+}
+
+CUES = {
+    "coup": r"coup d'[ée]tat|putsch|coup de force|mutin\w*|mutiny|mutinous|seized power|pris le pouvoir|prise du pouvoir|"
+    r"renvers[ée] le (?:président|régime)|overthr\w+|ousted|a démissionné sous la pression|coup attempt|tentative de coup",
+    "protest": r"manifest\w*|protest\w*|demonstrat\w*|marche\b|marché contre|ont marché|marched|rassemblement|sit-in|"
+    r"rall(?:y|ies|ied)|grève|strikers|pleurs collectifs|march\b",
+    "riot": r"saccag\w*|ransack\w*|looted|pill[ée]\w*|[ée]meute\w*|riot\w*|barricad\w*|vandal\w*|jets? de pierres|"
+    r"threw stones|pneus br[ûu]l|burning tyres|set ablaze",
+    "mob": r"lynch\w*|vindicte populaire|\bmob\b|foule en col[èe]re|angry crowd|justice populaire",
+    "intervention": r"dispers\w*|gaz lacrymog[èe]ne|tear ?gas|matraqu\w*|baton charge",
+    "excessive": r"tir[ée]?s? (?:à balles réelles )?sur (?:les |des )?manifestants|fired (?:live rounds )?(?:on|at) (?:the )?"
+    r"(?:protesters|demonstrators|crowd)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:ont été )?tu[ée]s|"
+    r"protesters (?:were )?killed|killing (?:\w+ )?protesters",
+    "suicide": r"kamikazes?|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
+    r"blew (?:himself|herself|themselves) up|ceintures? d'explosifs|explosive (?:vest|belt)s?|S?VBIED",
+    "air": r"frappes? a[ée]riennes?|air ?strikes?|airstrikes?|drone strikes?|frappes? de drones?|bombardements? a[ée]riens?|"
+    r"aircraft (?:bombed|struck|hit)|warplanes|avions? de chasse|fighter jets|helicopter gunships?|h[ée]licopt[èe]res? de combat|"
+    r"aerial bombardment|raids? a[ée]riens?|air raids?|drone attack|attaque de drone|frappé par (?:un|des) drones?|bombed",
+    "shelling": r"obus|mortiers?|roquettes?|rockets?|mortar\w*|shell(?:s|ing|ed)\b|artiller\w*|tirs indirects|indirect fire|missiles?",
+    "ied": r"engins? explosifs?(?: improvis[ée]s?)?|explosive devices?|\bIEDs?\b|landmines?|mines? (?:artisanales?|antipersonnel)|"
+    r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
+    r"hit (?:an?|a) (?:explosive|mine|landmine|IED)|engins? piég[ée]s?|car bombs?|voitures? piég[ée]es?|v[ée]hicules? piég[ée]s?|"
+    r"explosives-(?:laden|packed)|explosion",
+    "grenade": r"grenades?",
+    "chemical": r"armes? chimiques?|chemical weapons?|gaz toxique|toxic gas",
+    "abduction": r"enlev[ée]\w*|enl[èe]vements?|kidnapp\w*|abduct\w*|\brapt\b|pris en otage|taken hostage|otages?|hostages?|"
+    r"ravisseurs|captives?|emmen[ée]s? (?:vers|en direction)|seized (?:an?|the) \w+ (?:missionary|priest|mayor|teacher|worker)|"
+    r"disparition forcée|forced disappearance",
+    "sexual": r"\bviol(?:s|ée|ées)?\b|\brap(?:e|ed|es)\b|violences? sexuelles?|sexual (?:violence|assault|abuse)",
+    "destruction": r"incendi\w*|burn(?:ed|t)\b|torched|set (?:on )?fire|mis le feu|d[ée]trui\w*|destroy\w*|sabot\w*|pill[ée]\w*|pillage|"
+    r"loot\w*|vandal\w*|br[ûu]l[ée]\w*|dynamit\w*",
+    "arrest": r"arr[êe]t[ée]s?\b|interpell[ée]\w*|arrested|detained|apprehended|mis aux arr[êe]ts|placed under arrest|"
+    r"gard[ée]s? à vue|placé en détention",
+    "regain": r"repris le contr[ôo]le|reprise? (?:de )?(?:la ville|le contr[ôo]le)|reconqu\w+|retaken|recaptured|retook|regained|"
+    r"took control|taken control|seized (?:control of )?(?:the )?(?:town|city|stronghold|locality)|seizing a stronghold|"
+    r"pris le contr[ôo]le|lib[ée]r[ée] (?:la ville|la localit[ée])|liberated|capture of|prise de",
+    "overtake": r"pris le contr[ôo]le|took control|overr(?:an|un)|seized the (?:town|city|camp|base)|occup[ée] (?:la localit[ée]|la ville|le camp|"
+    r"le village)|held the town|s'est empar[ée]|se sont empar[ée]s|captured the (?:town|base|camp)|ont occup[ée]|tenu la ville|"
+    r"contr[ôo]le de la (?:ville|localit[ée])|took over",
+    "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]part|"
+    r"left (?:the|its) (?:base|camp|town)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
+    r"remis\w* (?:sa|leur|leurs|la|les|ses) (?:base|positions?|camps?|emprises?)|r[ée]troc[ée]d\w*|pass(?:e|ent) le relais|"
+    r"prend(?:s|re)? le relais|take over from|replaced by|remplac[ée]s? par|"
+    r"deploy\w*|d[ée]ploy[ée]\w*|d[ée]ploiement|redeploy\w*|arrived (?:in|to)|moved in|relocat\w*|dissolution|dissolved|disbanded|"
+    r"repli\w*|plié bagage|evacuated (?:its|their) (?:base|camp)|fermeture (?:de la|du) (?:base|camp)",
+    "agreement": r"accords? de (?:paix|cessez-le-feu)|ceasefire|cessez-le-feu|peace (?:deal|agreement)|signed an? (?:agreement|accord|deal)|"
+    r"sign[ée] un accord|truce|tr[êe]ve|prisoner exchange|[ée]change de prisonniers",
+    "base": r"(?:install[ée]|[ée]tabli|established|set up|opened|ouvert) (?:a|une|un|its|leur|sa) (?:new |nouvelle |nouveau )?"
+    r"(?:base|camp|headquarters|QG|quartier général)",
+    "disrupted": r"d[ée]samor[çc]\w*|defused|neutralis[ée]\w* (?:un|une|an?) (?:engin|IED|explosive)|caches? d'armes|weapons? caches?|"
+    r"arms caches?|saisie d'armes|seized weapons",
+    "clash": r"affrontements?|accrochages?|combats?\b|clash\w*|embuscades?|ambush\w*|[ée]changes? de tirs|exchange of fire|gunfights?|"
+    r"firefights?|fusillade|repouss[ée]\w*|repelled|repulsed|fought|fighting|heurts|"
+    r"attaque (?:contre|visant|du|de|d') (?:le |la |les |l'|un |une |leur )?(?:\w+ ){0,2}(?:camp|poste|base|d[ée]tachement|position|patrouille|"
+    r"convoi|colonne|brigade|caserne|garnison|emprise|unit[ée])|(?:attack|assault|raid|storm)\w* (?:on )?(?:an? |the )?(?:\w+ ){0,2}(?:army|military|base|post|"
+    r"patrol|convoy|camp|checkpoint|garrison|outpost|position)s?|counter-attack\w*|contre-attaqu\w*|neutralis\w*|"
+    r"riposte|prise à partie|came under fire|under fire|tirs nourris|patrouille .{0,40}attaqu[ée]e|attaqu[ée]e? .{0,30}patrouille",
+    "attack": r"massacr\w*|tueries?|ouvert le feu|opened fire|attaqu\w*|attack\w*|raid\w*|exécut[ée]\w*|executed|égorg\w*|slit\w*|"
+    r"abattu\w*|shot dead|assassin\w*|tu[ée]s? par|killed by|kill\w*|tu[ée]s?\b|tuant|morts?\b|dead\b|bless[ée]s|wounded|"
+    r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]",
+}
+CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}
+VIOLENT = ("suicide", "air", "shelling", "ied", "grenade", "chemical", "abduction", "sexual", "clash", "attack", "coup")
+NOT_VIOLENCE = re.compile(
+    r"\b(accident|plunged?|fell off|noyade|drown\w*|inondations?|floods?|crue|pluies|rains|séisme|earthquake|"
+    r"incendie (?:accidentel|domestique)|collision|crash\w*|chavir\w*|capsiz\w*|épidémie|choléra|cholera|"
+    r"match|football|stade|stadium|supporters|buts?\b|goals?\b|coupe d'afrique|africa cup|CAN \d{4}|AFCON|olymp\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8192)
+def cues(text: str) -> frozenset[str]:
+    """The cue families a passage contains."""
+    return frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
+
+
+def passage_cues(texts: list[str]) -> frozenset[str]:
+    """The cue families of several sentences (each sentence's cues are computed once and cached)."""
+    out: frozenset[str] = frozenset()
+    for text in texts:
+        out |= cues(text)
+    return out
+
+
+def cue_position(text: str, name: str) -> int | None:
+    m = CUE_RE[name].search(text)
+    return m.start() if m else None
+
+
+def is_violent(found: AbstractSet[str]) -> bool:
+    return any(c in found for c in VIOLENT)
+
+
+def event_type(
+    found: AbstractSet[str], *, armed_target: bool, civilian_victims: bool, state_actor: bool, killed: bool = False
+) -> tuple[str, str]:
+    """ACLED (type, sub-type) from the cues of an event's passage and who its victims were."""
+    found = found | ({"killing"} if killed else set())
+    sub = _sub_event(found, armed_target=armed_target, civilian_victims=civilian_victims, state_actor=state_actor)
+    return SUB_EVENT_TYPES[sub], sub
+
+
+def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims: bool, state_actor: bool) -> str:
+    if "coup" in found:
+        return "Other"
+    if "protest" in found and not found & {"suicide", "air", "shelling", "ied", "clash"}:
+        return _protest(found)
+    if "mob" in found:
+        return "Mob violence"
+    if "chemical" in found:
+        return "Chemical weapon"
+    if "suicide" in found:
+        return "Suicide bomb"
+    if "air" in found:
+        return "Air/drone strike"
+    if "shelling" in found and not found & {"clash"} - {"neutralis"}:
+        return "Shelling/artillery/missile attack"
+    if "ied" in found and not ("clash" in found and armed_target):
+        return "Remote explosive/landmine/IED"
+    if "grenade" in found:
+        return "Grenade"
+    territory = _territory(found, armed_target=armed_target, state_actor=state_actor)
+    if territory:
+        return territory
+    return _violence_or_development(found, armed_target=armed_target, civilian_victims=civilian_victims)
+
+
+def _protest(found: AbstractSet[str]) -> str:
+    if "excessive" in found:
+        return "Excessive force against protesters"
+    if "riot" in found:
+        return "Violent demonstration"
+    if "intervention" in found:
+        return "Protest with intervention"
+    return "Peaceful protest"
+
+
+def _territory(found: AbstractSet[str], *, armed_target: bool, state_actor: bool) -> str | None:
+    if state_actor and "regain" in found:
+        return "Government regains territory"
+    if not state_actor and "overtake" in found and armed_target:
+        return "Non-state actor overtakes territory"
+    return None
+
+
+def _violence_or_development(found: AbstractSet[str], *, armed_target: bool, civilian_victims: bool) -> str:
+    if "clash" in found and (armed_target or not civilian_victims):
+        return "Armed clash"
+    if "abduction" in found and not (civilian_victims and "attack" in found and _killing(found)):
+        return "Abduction/forced disappearance"
+    if "sexual" in found:
+        return "Sexual violence"
+    if "attack" in found and armed_target:
+        return "Armed clash"
+    if "attack" in found and (civilian_victims or _killing(found)):
+        return "Attack"
+    for cue, sub in (("agreement", "Agreement"), ("base", "Headquarters or base established"),
+                     ("disrupted", "Disrupted weapons use"), ("change", "Change to group/activity")):  # fmt: skip
+        if cue in found:
+            return sub
+    if "destruction" in found or "riot" in found:
+        return "Looting/property destruction"
+    if "arrest" in found:
+        return "Arrests"
+    if "attack" in found:
+        return "Attack"
+    return "Other"
+
+
+def _killing(found: AbstractSet[str]) -> bool:
+    return "killing" in found

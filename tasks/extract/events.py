@@ -1,0 +1,402 @@
+"""Assembling events from an article's sentences.
+
+    sentences → anchors (a sentence with an event cue and its own recent date, or the lead)
+              → each anchor + the sentences that follow it (until the next anchor) = one event's passage
+              → per passage: date, place (geo_precision), type, actors, fatalities, evidence
+              → passages about the same place and day merged; main event (the headline's) first
+
+Background (old dates, "depuis 2015", "Contexte" sections), aggregates ("more than 100 soldiers in recent
+weeks"), future plans and link blocks never anchor an event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from tasks.extract import actors as actor_rules
+from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
+from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
+from tasks.extract.fatalities import Figure, casualties, tally
+from tasks.extract.sentences import Sentence
+from tasks.models import Event, Evidence
+
+STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot")
+AGGREGATE = re.compile(
+    r"\b(since|depuis|in recent (?:weeks|months|years)|ces derni[èe]res (?:semaines|ann[ée]es|mois)|this year|cette ann[ée]e|"
+    r"over the past|au cours des derni[eè]res?|chaque ann[ée]e|every year|r[ée]guli[èe]rement|regularly|often|souvent|"
+    r"g[ée]n[ée]ralement|generally|repeatedly|à plusieurs reprises|in a series of|une s[ée]rie d'|multipli\w+|"
+    r"have been killed|ont été tués depuis|so far this|depuis le début|since the start|hundreds of|des centaines de|"
+    r"tens of thousands|des dizaines de milliers|is one of|est l'une? des)\b",
+    re.IGNORECASE,
+)
+SEPARATE = re.compile(
+    r"\b(in a separate|separately|dans une autre|par ailleurs|le même jour|the same day|on the same day|ailleurs|"
+    r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient)\b",
+    re.IGNORECASE,
+)
+NEAR = re.compile(
+    r"(pr[èe]s d[eu']|near(?: the)?|non loin d[eu']|aux environs d[eu']|à proximit[ée] d[eu']|outskirts of|p[ée]riph[ée]rie d[eu']|"
+    r"dans la zone d[eu']|in the area of|area around|around|autour d[eu']|sur l'axe|on the road|entre|between|"
+    r"la route (?:reliant|de|entre)|the road (?:between|from|to)|zone of|secteur d[eu']|environs)\s*(?:la |le |les |l'|the |"
+    r"village of |town of |villages? d[eu'] |localit[ée] d[eu'] |commune d[eu'] )*$",
+    re.IGNORECASE,
+)
+REFERENCE_POINT = re.compile(
+    r"(\d+\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b.{0,40}|(?:au|north|south|east|west|nord|sud|est|ouest)"
+    r"[\w-]*\s+(?:of|de|d')\s*(?:la |le |l'|the )?|frontière avec (?:le |la |l')?|border with |from |depuis |vers |towards? |"
+    r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+)$",
+    re.IGNORECASE,
+)
+TOWN_KINDS = ("town", "hotspot", "admin2")
+DISTANCE = re.compile(
+    r"\b(?:à |a |at |about |some |environ )?(?:une? )?(?:[1-9]|[12]\d|30|dizaine|quinzaine|vingtaine|trentaine|few|quelques)\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b"
+    r"(?:\s+(?:au |à l'|to the |north|south|east|west|nord|sud|est|ouest)[\w-]*)*\s+(?:de |d'|du |of |from )(?:la |le |l'|the )?$",
+    re.IGNORECASE,
+)
+KICKER = re.compile(r"^[^:]{2,40}\s:\s")
+DATELINE = re.compile(r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s")
+REPORTED = re.compile(
+    r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
+    r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan)\b[^.]{0,12}$",
+    re.IGNORECASE,
+)
+ROAD = re.compile(
+    r"(?:route|axe|road|highway)\s+(?:reliant|entre|between|from|de|linking)\s+(?:les villages de |the villages of |the towns of )?"
+    r"(?P<first>[A-ZÉ][\w'’-]+(?:[ -][A-ZÉ][\w'’-]+)*)",
+)
+REACTION = re.compile(
+    r"\b(condamn\w*|condemn\w*|condol[ée]ances?|condolences|d[ée]plor\w*|hommage|tribute|fun[ée]railles|funerals?|"
+    r"inhum[ée]\w*|buried|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
+    r"appel(?:le|lent) à|a exhort[ée]|urged|dénonc\w*|denounc\w*|regrett\w*|s'est rendu|visited|visite|"
+    r"a réagi|reacted|ouvert une enquête|opened an investigation)\b",
+    re.IGNORECASE,
+)
+TARGET_RANK = {"un": 0, "state": 1, "police": 1, "progov": 2, "foreign": 3}
+
+
+@dataclass
+class Passage:
+    anchor: Sentence
+    sentences: list[Sentence] = field(default_factory=list)
+    day: date | None = None
+    precision: int | None = None
+    date_sentence: Sentence | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    title: str
+    lang: str
+    reference: date | None
+    reference_exact: bool
+    countries: tuple[str, ...]
+    places: list  # PlaceMention over the body text
+    title_places: list
+    attributions: list  # (Sentence, ActorMention) of named groups credited with the attack
+
+
+def dateline_end(s: Sentence) -> int:
+    m = DATELINE.match(s.text)
+    return m.end() if m else 0
+
+
+def recent_dates(s: Sentence, reference: date | None) -> list[DateMention]:
+    """The sentence's date expressions that point at a recent day (all of them when no reference is known)."""
+    skip = dateline_end(s)
+    found = [d for d in find_dates(s.text, reference) if d.kind != "year" and d.start >= skip]
+    found = [d for d in found if d.kind != "month"]  # "in August": too vague to date a news event
+    if reference is None:
+        return found
+    return [d for d in found if d.day and is_recent(d.day, reference)]
+
+
+def is_background(s: Sentence, reference: date | None) -> bool:
+    """Old dates only, an aggregate, a future plan or a 'Contexte' section: not an event of this article."""
+    if s.noise or s.background:
+        return True
+    mentions = find_dates(s.text, reference)
+    recent = recent_dates(s, reference)
+    if mentions and not recent:
+        return True
+    if recent:
+        return False
+    return bool(AGGREGATE.search(s.text)) or (is_future(s.text) and not re.search(r"\b(a|ont|was|were|had)\b", s.text))
+
+
+def anchors(body: list[Sentence], reference: date | None, title: str = "", places: list | None = None) -> list[Passage]:
+    """One passage per sentence that opens an event; following sentences join the passage they follow.
+
+    The lead opens the main event when it or the headline names one. A later sentence opens a secondary event only
+    with a violent or strategic cue and a recent date, when it is not a reaction (condemnation, condolences,
+    funeral, visit), and when its day or its town is one no earlier passage has (or it says "separately",
+    "le même jour"...): the same incident re-described later in the article is not a new event.
+    """
+    passages: list[Passage] = []
+    title_cues = cues(title) if is_violent(cues(title)) or cues(title) & set(STRATEGIC) - {"change"} else frozenset()
+    towns = [pl for pl in places or [] if pl.kind in TOWN_KINDS]
+    for i, s in enumerate(body):
+        found = cues(s.text) | (title_cues if i == 0 else frozenset())
+        eventful = (
+            is_violent(found) or bool(found & set(STRATEGIC) - {"change"}) or ("change" in found and _forces_act(s))
+        )
+        background = is_background(s, reference)
+        if i == 0 or not passages:
+            opens = eventful and not background and (i == 0 or bool(recent_dates(s, reference)))
+        else:
+            opens = eventful and not background and _new_incident(s, passages, reference, towns)
+        if opens:
+            passages.append(Passage(s, [s]))
+        elif passages and not background:
+            passages[-1].sentences.append(s)
+    return passages
+
+
+def _forces_act(s: Sentence) -> bool:
+    """A withdrawal/deployment sentence is an event only when an armed force or mission is its actor."""
+    return any(m.kind in ("state", "foreign", "un", "police", "jihadist", "rebel", "militia", "progov")
+               for m in actor_rules.find_actors(s.text, None))  # fmt: skip
+
+
+def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, towns: list) -> bool:
+    """A dated, eventful sentence that is not a reaction and does not restate a day and place already reported."""
+    dated = recent_dates(s, reference)
+    if not dated or REACTION.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
+        return False
+    if SEPARATE.search(s.text):
+        return True
+    earlier = [t for p in passages for t in p.sentences]
+    known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
+    days = {d.day for d in dated if d.day}
+    if days and not any(abs((day - k).days) <= 1 for day in days for k in known):
+        return True
+    seen = {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in earlier)}
+    own = {pl.name for pl in towns if s.start <= pl.start < s.end}
+    return bool(own) and not own & seen
+
+
+def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
+    """The passage's day: its anchor's date expression (not the day it was reported), else a nearby sentence's."""
+    best: tuple | None = None
+    for n, s in enumerate([p.anchor] + p.sentences[1:3]):
+        for d in recent_dates(s, ctx.reference):
+            if REPORTED.search(s.text[: d.start]) and n == 0 and len(recent_dates(s, ctx.reference)) > 1:
+                continue
+            rank = (_date_rank(d)[0] + (0 if n == 0 else 3), n, d.start)
+            if best is None or rank < best[0]:
+                best = (rank, d, s)
+    if best is not None:
+        d, p.date_sentence = best[1], best[2]
+        p.day, p.precision = d.day, d.precision if d.day else None
+        if p.day and not ctx.reference_exact and d.kind not in ("explicit", "numeric"):
+            p.precision = 3  # a weekday resolved against a month-only reference
+    elif title_dates:
+        p.day, p.precision = title_dates[0].day, title_dates[0].precision
+
+
+def _date_rank(d: DateMention) -> tuple:
+    order = {"span": 0, "overnight": 1, "explicit": 2, "numeric": 2, "weekday": 3, "relative": 4, "month": 5}
+    return (order.get(d.kind, 9), d.start)
+
+
+def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sentence | None]:
+    """The passage's place: the most specific place tied to the event, its anchor's first.
+
+    A town in the anchor or the headline (outside a "Région : …" kicker), else a district there, else a town or
+    district in the passage's other sentences; only then a region, the country. "À 10 km de X" and "près de X" give X with
+    geo_precision 2; a province or region named "dans la province de X" is context, never chosen over a town.
+    """
+    pools: list[tuple[list[Sentence] | None, list]] = [([p.anchor], ctx.places)]
+    if main:
+        pools.append((None, ctx.title_places))
+    pools.append((p.sentences[1:], ctx.places))
+    towns, districts = ("town", "hotspot"), ("admin2",)
+    head, rest = pools[:-1], pools[-1:]
+    tiers = [(head, towns), (head, districts), (rest, towns), (rest, districts), (pools, ("admin1",))]
+    for chosen, kinds in tiers + [(pools, ("country",))]:
+        for sentences, places in chosen:
+            for s, place, near in _candidates(sentences, places, ctx):
+                if place.kind in kinds:
+                    precision = 2 if near and place.kind in TOWN_KINDS else 1 if place.kind in TOWN_KINDS else 3
+                    return place, precision, s
+    return None, None, None
+
+
+def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
+    if sentences is None:
+        kicker = KICKER.match(ctx.title)
+        for place in places:
+            if kicker and place.start < kicker.end() and len(places) > 1:
+                continue
+            yield None, place, bool(NEAR.search(ctx.title[: place.start]))
+        return
+    for s in sentences:
+        road = ROAD.search(s.text)
+        road_start = s.start + road.start("first") if road else -1
+        for place in sorted(places, key=lambda pl: pl.start != road_start):
+            if s.start + dateline_end(s) <= place.start < s.end:
+                before = s.text[: place.start - s.start]
+                if place.start == road_start:
+                    yield s, place, True
+                    continue
+                if DISTANCE.search(before[-60:]):
+                    yield s, place, True
+                    continue
+                if REFERENCE_POINT.search(before[-60:]):
+                    continue
+                yield s, place, bool(NEAR.search(before[-45:]))
+
+
+def figures_of(p: Passage, lang: str) -> list[list[Figure]]:
+    return [casualties(s.text, lang) for s in p.sentences]
+
+
+def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
+    """The events a passage describes: one, or two when civilians were killed apart from a fight with forces."""
+    per_sentence = figures_of(p, ctx.lang)
+    civ = [
+        i
+        for i, fs in enumerate(per_sentence)
+        if _killed(fs, ("civilians",)) and not _killed(fs, ("state", "attackers"))
+    ]
+    armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
+    if not (civ and armed):
+        event = build_event(p, ctx, main, per_sentence)
+        return [event] if event else []
+    parts = []
+    for idx in (civ, [i for i in range(len(p.sentences)) if i not in civ]):
+        sub = Passage(p.sentences[idx[0]], [p.sentences[i] for i in idx], p.day, p.precision, p.date_sentence)
+        parts.append(
+            build_event(sub, ctx, main, [per_sentence[i] for i in idx], victims="civilians" if idx is civ else "forces")
+        )
+    events = [e for e in parts if e]
+    if main and len(events) == 2 and _title_favours_forces(ctx.title):
+        events.reverse()
+    return events
+
+
+def _killed(figures: list[Figure], groups: tuple[str, ...]) -> bool:
+    return any(f.outcome == "killed" and f.group in groups for f in figures)
+
+
+def _title_favours_forces(title: str) -> bool:
+    forces = re.search(
+        r"\b(soldi\w+|soldats?|militaires?|army|arm[ée]e|base|camp|troops|d[ée]tachement)\b", title, re.I
+    )
+    civilians = re.search(r"\b(civil\w*|villag\w*|habitants|residents|people|personnes)\b", title, re.I)
+    if forces is None:
+        return False
+    return civilians is None or forces.start() < civilians.start()
+
+
+def build_event(
+    p: Passage, ctx: Context, main: bool, per_sentence: list[list[Figure]], victims: str | None = None
+) -> Event | None:
+    """The Event a passage describes, or None when it is not located in a known country."""
+    place, geo_precision, place_sentence = place_of(p, ctx, main)
+    country = place.country if place else (ctx.countries[0] if ctx.countries else None)
+    if country is None:
+        return None
+    title = [ctx.title] if main else []
+    head = [s.text for s in p.sentences if s.paragraph == p.anchor.paragraph] + title
+    found = passage_cues(head)
+    if main and not any(per_sentence):
+        per_sentence = [casualties(ctx.title, ctx.lang)]
+    flat = [f for fs in per_sentence for f in fs]
+    anchor_text = p.anchor.text + (" " + ctx.title if main else "")
+    mentions = actor_rules.find_actors(anchor_text, country, p.day)
+    passage_mentions = actor_rules.find_actors(" ".join(s.text for s in p.sentences), country, p.day)
+    armed_target = any(
+        f.group == "state" and f.outcome in ("killed", "wounded") for f in flat
+    ) or "clash" in passage_cues([p.anchor.text] + title)
+    civilian_victims = any(f.group in ("civilians", "people") for f in flat) or bool(
+        re.search(r"\b(village|civils|civilians|villagers|march[ée]|market|habitants|residents)\b", anchor_text, re.I)
+    )
+    first = next((m for m in mentions if m.kind not in ("civilians",)), None)
+    state_actor = first is not None and first.kind in ("state", "foreign", "police")
+    killed = any(f.outcome == "killed" for f in flat)
+    etype, sub = event_type(
+        found, armed_target=armed_target, civilian_victims=civilian_victims, state_actor=state_actor, killed=killed
+    )
+    civilians_killed = any(f.outcome == "killed" and f.group in ("civilians", "people") for f in flat)
+    if victims == "civilians" and etype == "Battles":
+        etype, sub = "Violence against civilians", "Attack"
+    elif victims == "forces" and etype == "Violence against civilians":
+        etype, sub = "Battles", "Armed clash"
+    actor1, actor2 = _actors(etype, sub, ctx, mentions, passage_mentions, country, civilians_killed or civilian_victims)
+    count = tally(per_sentence if etype != "Violence against civilians" else _civilian_only(per_sentence))
+    if sub in ("Peaceful protest", "Protest with intervention"):
+        count = replace(count, fatalities=0, low=None, high=None)  # deaths that prompted a protest are not its own
+    return Event(
+        event_type=etype, sub_event_type=sub, country=country, event_date=p.day.isoformat() if p.day else None,
+        date_precision=p.precision if p.day else None, actor1=actor1, actor2=actor2,
+        admin1=getattr(place, "admin1", None), admin2=getattr(place, "admin2", None),
+        location=_location_name(place), latitude=getattr(place, "latitude", None),
+        longitude=getattr(place, "longitude", None), geo_precision=geo_precision or 3,
+        fatalities=count.fatalities, fatalities_low=count.low, fatalities_high=count.high,
+        wounded=count.wounded, abducted=count.abducted, notes=p.anchor.text[:300],
+        evidence=_evidence(p, place_sentence, per_sentence),
+    )  # fmt: skip
+
+
+def _location_name(place) -> str | None:
+    if place is None or place.kind == "country":
+        return None
+    return place.name
+
+
+def _civilian_only(per_sentence: list[list[Figure]]) -> list[list[Figure]]:
+    return [[f for f in fs if f.group in ("civilians", "people")] or fs for fs in per_sentence]
+
+
+def _actors(
+    etype: str, sub: str, ctx: Context, anchor: list, passage: list, country: str, civilian_victims: bool
+) -> tuple:
+    """ACLED's actor conventions: perpetrator named in the anchor or credited anywhere; target by type."""
+    anchor_named = [m.name for m in anchor if m.kind in ("jihadist", "rebel", "militia")]
+    mentions = anchor + passage
+    named = list(dict.fromkeys(anchor_named + [m.name for _, m in ctx.attributions]))
+    in_anchor = {m.name for m in anchor}
+    forces = sorted(
+        (m for m in mentions if m.kind in TARGET_RANK), key=lambda m: (m.name not in in_anchor, TARGET_RANK[m.kind])
+    )
+    force_names = list(dict.fromkeys(m.name for m in forces))
+    in_order = list(dict.fromkeys(m.name for m in mentions if m.kind in TARGET_RANK))
+    cname = actor_rules.country_name(country) or country
+    unidentified = actor_rules.UNIDENTIFIED
+    if etype == "Protests":
+        return f"Protesters ({cname})", None
+    if etype == "Riots":
+        return f"Rioters ({cname})", None
+    if etype == "Strategic developments" and sub == "Other":
+        return f"Mutiny of Military Forces of {cname}", f"Government of {cname}"
+    if sub in ("Change to group/activity", "Headquarters or base established", "Arrests", "Agreement"):
+        return (in_order or named or [None])[0], None
+    if sub == "Air/drone strike":
+        return (in_order or [actor_rules.state_forces(country)])[0], (
+            "Civilians" if civilian_victims else (named or [unidentified])[0]
+        )
+    if sub == "Government regains territory":
+        return (in_order or [actor_rules.state_forces(country)])[0], (named or [None])[0]
+    if etype == "Violence against civilians" or sub == "Looting/property destruction":
+        return (named or [unidentified])[0], "Civilians"
+    actor1 = (named or [unidentified])[0]
+    if etype == "Battles" and not force_names and len(named) > 1:
+        return named[0], named[1]
+    if force_names:
+        return actor1, force_names[0]
+    return actor1, ("Civilians" if civilian_victims else None)
+
+
+def _evidence(p: Passage, place_sentence: Sentence | None, per_sentence: list[list[Figure]]) -> tuple[Evidence, ...]:
+    out = [p.anchor.evidence("event_type"), p.anchor.evidence("actors")]
+    out.append((p.date_sentence or p.anchor).evidence("event_date"))
+    if place_sentence is not None:
+        out.append(place_sentence.evidence("location"))
+    for s, figures in zip(p.sentences, per_sentence, strict=False):
+        if any(f.outcome == "killed" for f in figures):
+            out.append(s.evidence("fatalities"))
+            break
+    return tuple(out)

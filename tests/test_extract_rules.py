@@ -1,0 +1,368 @@
+"""Rule tables: each row states the input phrasing and the output it must give (FR and EN)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tasks.extract import extract
+from tasks.extract.dates import find_dates, parse_published
+from tasks.extract.fatalities import casualties, tally
+from tasks.extract.sentences import split_sentences
+
+# (language, title, text, expected event_type, expected sub_event_type) — published Friday 2024-03-15
+SUB_EVENTS = [
+    (
+        "fr",
+        "Djibo : affrontements entre l'armée et des jihadistes",
+        "Des affrontements ont opposé mercredi l'armée à des jihadistes à Djibo.",
+        "Battles",
+        "Armed clash",
+    ),
+    (
+        "en",
+        "Army clashes with militants in Djibo",
+        "Soldiers clashed with militants in Djibo on Wednesday, the army said.",
+        "Battles",
+        "Armed clash",
+    ),
+    (
+        "fr",
+        "Mali : l'armée reprend le contrôle de Léré",
+        "L'armée malienne a repris le contrôle de Léré mercredi, selon l'état-major.",
+        "Battles",
+        "Government regains territory",
+    ),
+    (
+        "en",
+        "Malian troops retake Lere",
+        "Malian troops took control of the town of Lere on Wednesday, the army said.",
+        "Battles",
+        "Government regains territory",
+    ),
+    (
+        "fr",
+        "Des jihadistes s'emparent du camp de Boni",
+        "Des jihadistes se sont emparés mercredi du camp militaire de Boni après des combats avec les soldats.",
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    (
+        "en",
+        "Militants overrun army camp in Boni",
+        "Militants overran the army camp in Boni on Wednesday and took control of the town after killing two soldiers.",
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    (
+        "fr",
+        "Frappe de drone près de Kidal",
+        "Une frappe de drone a tué cinq civils mercredi près de Kidal.",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        "en",
+        "Drone strike kills five near Kidal",
+        "A drone strike killed five civilians near Kidal on Wednesday.",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        "fr",
+        "Attentat-suicide à Diffa",
+        "Un kamikaze s'est fait exploser mercredi sur un marché de Diffa, tuant quatre civils.",
+        "Explosions/Remote violence",
+        "Suicide bomb",
+    ),
+    (
+        "en",
+        "Suicide bomber kills four in Diffa",
+        "A suicide bomber blew himself up at a market in Diffa on Wednesday, killing four civilians.",
+        "Explosions/Remote violence",
+        "Suicide bomb",
+    ),
+    (
+        "fr",
+        "Tirs d'obus sur le camp de Gao",
+        "Des obus de mortier ont visé mercredi le camp militaire de Gao, sans faire de victime.",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (
+        "en",
+        "Rockets fired at Gao camp",
+        "Militants fired rockets at the army camp in Gao on Wednesday, causing no casualties.",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (
+        "fr",
+        "Un engin explosif tue trois civils près de Dori",
+        "Trois civils ont été tués mercredi lorsque leur véhicule a sauté sur un engin explosif près de Dori.",
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    ),
+    (
+        "en",
+        "IED kills three near Dori",
+        "Three civilians were killed on Wednesday when their vehicle struck an explosive device near Dori.",
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    ),
+    (
+        "fr",
+        "Attaque à la grenade à Niamey",
+        "Une grenade a été lancée mercredi contre un bar de Niamey, blessant deux civils.",
+        "Explosions/Remote violence",
+        "Grenade",
+    ),
+    (
+        "en",
+        "Grenade attack in Niamey",
+        "A grenade was thrown into a bar in Niamey on Wednesday, wounding two civilians.",
+        "Explosions/Remote violence",
+        "Grenade",
+    ),
+    (
+        "fr",
+        "Dix villageois tués à Solhan",
+        "Des hommes armés ont tué dix villageois mercredi à Solhan.",
+        "Violence against civilians",
+        "Attack",
+    ),
+    (
+        "en",
+        "Gunmen kill ten villagers in Solhan",
+        "Gunmen killed ten villagers in Solhan on Wednesday, residents said.",
+        "Violence against civilians",
+        "Attack",
+    ),
+    (
+        "fr",
+        "Trois enseignants enlevés à Djibo",
+        "Trois enseignants ont été enlevés mercredi à Djibo par des hommes armés.",
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+    ),
+    (
+        "en",
+        "Three teachers kidnapped in Djibo",
+        "Gunmen kidnapped three teachers in Djibo on Wednesday.",
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+    ),
+    (
+        "fr",
+        "Marche contre l'insécurité à Kaya",
+        "Des centaines de personnes ont manifesté mercredi à Kaya contre l'insécurité. La marche s'est déroulée dans le calme.",
+        "Protests",
+        "Peaceful protest",
+    ),
+    (
+        "en",
+        "Protest against insecurity in Kaya",
+        "Hundreds of people protested peacefully in Kaya on Wednesday against insecurity.",
+        "Protests",
+        "Peaceful protest",
+    ),
+    (
+        "fr",
+        "Manifestation dispersée à Bamako",
+        "La police a dispersé mercredi à coups de gaz lacrymogène une manifestation à Bamako.",
+        "Protests",
+        "Protest with intervention",
+    ),
+    (
+        "en",
+        "Police use tear gas on Bamako protest",
+        "Police fired tear gas to disperse demonstrators in Bamako on Wednesday.",
+        "Protests",
+        "Protest with intervention",
+    ),
+    (
+        "fr",
+        "Des manifestants saccagent une mairie à Kaya",
+        "Des manifestants en colère ont saccagé et incendié la mairie de Kaya mercredi.",
+        "Riots",
+        "Violent demonstration",
+    ),
+    (
+        "en",
+        "Protesters ransack town hall in Kaya",
+        "Angry protesters ransacked and torched the town hall in Kaya on Wednesday.",
+        "Riots",
+        "Violent demonstration",
+    ),
+    (
+        "fr",
+        "Des antennes incendiées à Coalla",
+        "Des hommes armés ont incendié mercredi les antennes de téléphonie de Coalla.",
+        "Strategic developments",
+        "Looting/property destruction",
+    ),
+    (
+        "en",
+        "Telecom masts torched in Coalla",
+        "Gunmen torched telecom masts in Coalla on Wednesday.",
+        "Strategic developments",
+        "Looting/property destruction",
+    ),
+    (
+        "fr",
+        "Barkhane quitte Gossi",
+        "La force française Barkhane a quitté mercredi sa base de Gossi, remise à l'armée malienne.",
+        "Strategic developments",
+        "Change to group/activity",
+    ),
+    (
+        "en",
+        "French troops withdraw from Gossi",
+        "French troops withdrew from their base in Gossi on Wednesday, handing it over to the Malian army.",
+        "Strategic developments",
+        "Change to group/activity",
+    ),
+    (
+        "fr",
+        "Coup d'Etat à Niamey",
+        "Des militaires ont renversé le président mercredi à Niamey lors d'un coup d'Etat.",
+        "Strategic developments",
+        "Other",
+    ),
+    (
+        "en",
+        "Coup in Niamey",
+        "Soldiers seized power in Niamey on Wednesday in a coup.",
+        "Strategic developments",
+        "Other",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang,title,text,etype,sub", SUB_EVENTS, ids=[f"{r[0]}-{r[4]}" for r in SUB_EVENTS])
+def test_sub_event_type(lang: str, title: str, text: str, etype: str, sub: str) -> None:
+    result = extract(title, text, "2024-03-15", lang)
+    assert result.relevant
+    main = result.events[0]
+    assert (main.event_type, main.sub_event_type) == (etype, sub)
+    assert main.event_date == "2024-03-13"
+
+
+# (language, sentence(s), fatalities, low, high)
+FATALITIES = [
+    ("fr", ["Dix personnes ont été tuées et trente-sept blessées."], 10, None, None),
+    ("en", ["Gunmen killed 14 people and wounded 20."], 14, None, None),
+    ("fr", ["Au moins vingt-cinq militaires ont été tués."], 25, 25, None),
+    ("en", ["At least 134 people were killed."], 134, 134, None),
+    ("fr", ["Plus de 30 civils ont été tués."], 30, 30, None),
+    ("en", ["More than 30 civilians were killed."], 30, 30, None),
+    ("fr", ["Une dizaine de soldats ont été tués."], 10, None, None),
+    ("fr", ["Une vingtaine de militaires auraient été tués."], 20, None, None),
+    ("en", ["Dozens of villagers were killed."], 12, None, None),
+    ("en", ["Tens of soldiers were killed."], 10, None, None),
+    ("en", ["Hundreds of people were killed."], 100, None, None),
+    ("fr", ["Des dizaines de civils ont été tués."], 12, None, None),
+    (
+        "fr",
+        ["Quatre militaires et trois gendarmes ont perdu la vie.", "L'armée affirme avoir neutralisé 80 terroristes."],
+        87,
+        None,
+        None,
+    ),
+    (
+        "en",
+        ["Eight soldiers were killed and 11 injured.", "The army said 48 of the assailants were killed."],
+        56,
+        None,
+        None,
+    ),
+    (
+        "fr",
+        ["Les autorités évoquent au moins 25 morts, tandis que la société civile avance le chiffre de 54 victimes."],
+        25,
+        25,
+        54,
+    ),
+    # the armed group's claim only raises the high figure (compared per party kind, so 35 here, not 18 + 35)
+    (
+        "en",
+        [
+            "Residents said 18 ISGS fighters and 10 JNIM fighters were killed.",
+            "The Islamic State said its men had killed 35 JNIM fighters.",
+        ],
+        28,
+        28,
+        35,
+    ),
+    (
+        "fr",
+        ["Trente-cinq personnes, dont vingt-quatre enfants, ont été tuées, et non 95 comme annoncé lundi."],
+        35,
+        None,
+        None,
+    ),
+    ("en", ["Five civilians were wounded and two abducted."], 0, None, None),
+    ("fr", ["Un militaire a été tué et un autre blessé."], 1, None, None),
+    ("en", ["A French soldier was killed when his vehicle struck a mine."], 1, None, None),
+]
+
+
+@pytest.mark.parametrize("lang,sentences,fatalities,low,high", FATALITIES, ids=[r[1][0][:40] for r in FATALITIES])
+def test_fatalities(lang: str, sentences: list[str], fatalities: int, low: int | None, high: int | None) -> None:
+    result = tally([casualties(s, lang) for s in sentences])
+    assert (result.fatalities, result.low, result.high) == (fatalities, low, high)
+
+
+def test_killed_wounded_abducted_kept_apart() -> None:
+    result = tally([casualties("Dix-huit civils ont été tués, deux autres blessés et dix femmes enlevées.", "fr")])
+    assert (result.fatalities, result.wounded, result.abducted) == (18, 2, 10)
+
+
+# (sentence, publication date, expected day, precision)
+DATES = [
+    ("L'attaque a eu lieu mercredi.", "2024-03-15", "2024-03-13", 1),
+    ("The attack took place on Wednesday.", "2024-03-15", "2024-03-13", 1),
+    ("Il a été enlevé dans la nuit de samedi à dimanche.", "2024-03-15", "2024-03-09", 1),
+    ("He was seized overnight from Saturday to Sunday.", "2024-03-15", "2024-03-09", 1),
+    ("Les faits se sont produits hier.", "2024-03-15", "2024-03-14", 1),
+    ("It happened yesterday.", "2024-03-15", "2024-03-14", 1),
+    ("Ils ont frappé vendredi dernier.", "2024-03-15", "2024-03-08", 1),
+    ("They struck last Friday.", "2024-03-15", "2024-03-08", 1),
+    ("L'attaque a eu lieu la semaine dernière.", "2024-03-15", "2024-03-08", 2),
+    ("The attack happened last week.", "2024-03-15", "2024-03-08", 2),
+    ("L'attaque du 4 mars a fait dix morts.", "2024-03-15", "2024-03-04", 1),
+    ("The March 4 attack killed ten.", "2024-03-15", "2024-03-04", 1),
+    ("On Oct. 4, 2017 a patrol was ambushed.", None, "2017-10-04", 1),
+    ("Le 28 décembre, des hommes armés ont attaqué.", "2024-01-05", "2023-12-28", 1),
+    ("The attack began on Tuesday and the assailants stayed until Thursday.", "2024-03-15", "2024-03-13", 2),
+    ("Les troupes ont quitté le pays le mois dernier.", "2024-03-15", "2024-02-15", 3),
+]
+
+
+@pytest.mark.parametrize("sentence,published,day,precision", DATES, ids=[r[0][:40] for r in DATES])
+def test_relative_dates(sentence: str, published: str | None, day: str, precision: int) -> None:
+    found = [d for d in find_dates(sentence, parse_published(published)) if d.kind != "year"]
+    assert found, sentence
+    assert (found[0].day, found[0].precision) == (date.fromisoformat(day), precision)
+
+
+def test_weekday_without_publication_date_is_unresolved() -> None:
+    assert find_dates("Gunmen attacked on Wednesday.", None)[0].day is None
+
+
+def test_page_noise_is_flagged() -> None:
+    text = "Accueil | Politique | Sport\nDes hommes armés ont attaqué Djibo.\nLire aussi :\n- Un autre article\nPartager : Facebook | X"
+    flags = [(s.text, s.noise) for s in split_sentences(text)]
+    assert flags == [
+        ("Accueil | Politique | Sport", True),
+        ("Des hommes armés ont attaqué Djibo.", False),
+        ("- Un autre article", True),
+        ("Partager : Facebook | X", True),
+    ]
+
+
+def test_sentence_offsets_point_into_the_text() -> None:
+    text = "NIAMEY — Three soldiers were killed on Monday. Two others were wounded.\n\nRelated Articles\n- Niger: more"
+    for s in split_sentences(text):
+        assert text[s.start : s.end] == s.text
