@@ -1,0 +1,130 @@
+"""Analyst and ops commands: `query`, `export`, `publish`, `serve`. Mounted on the main CLI with
+`app.add_typer(analyst_app)` (the commands land at the top level: `sahelwatch query ...`).
+
+`query` and `export` open the analyst snapshot read-only by default (data/sahelwatch-analyst.duckdb, published
+after each run), so they never hold the pipeline's lock.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tasks.errors import SahelwatchError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Query, export and serve sahelwatch.")
+console = Console()
+err = Console(stderr=True)
+
+SnapshotOption = Annotated[Path | None, typer.Option(
+    "--db", help="DuckDB file to read (default: the analyst snapshot, data/sahelwatch-analyst.duckdb)")]
+FORMATS = ("table", "csv", "json")
+
+
+def fail(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+def snapshot_of(db: Path | None) -> Path:
+    """The file analysts read: --db when given, else the snapshot of the configured pipeline database."""
+    from storage.publish import analyst_path
+    from tasks.settings import resolve_settings
+
+    return db if db else analyst_path(resolve_settings().db_path)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
+    """Query results on stdout as a rich table, CSV or a JSON array of objects."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([[_plain(v) for v in row] for row in rows])
+    elif fmt == "json":
+        json.dump([dict(zip(columns, map(_plain, row), strict=True)) for row in rows], out, ensure_ascii=False,
+                  default=str, indent=1)
+        out.write("\n")
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*["" if v is None else str(v) for v in row])
+        console.print(table)
+
+
+@app.command()
+def query(sql: Annotated[str, typer.Argument(help="SQL, e.g. \"SELECT * FROM events_v LIMIT 5\"")],
+          db: SnapshotOption = None,
+          format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table") -> None:
+    """Run one read-only SQL query against the analyst snapshot."""
+    from storage.export import run_query
+
+    if format not in FORMATS:
+        fail(SahelwatchError(f"unknown format {format!r}: use table, csv or json"))
+    try:
+        columns, rows = run_query(snapshot_of(db), sql)
+    except SahelwatchError as exc:
+        fail(exc)
+    except Exception as exc:  # a SQL error is the analyst's input, not a crash: one line
+        fail(SahelwatchError(str(exc).splitlines()[0]))
+    write_rows(columns, rows, format)
+
+
+@app.command()
+def export(format: Annotated[str, typer.Option("--format", "-f", help="csv | parquet | geojson | acled")],
+           output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+           since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Events on or after DATE")] = None,
+           db: SnapshotOption = None) -> None:
+    """Export events_v (ACLED-like columns; `acled` uses ACLED's exact column names and order)."""
+    from storage.export import export_events
+
+    try:
+        count = export_events(snapshot_of(db), format, output, since.date() if since else None)
+    except SahelwatchError as exc:
+        fail(exc)
+    err.print(f"{count} events → {output}")
+
+
+@app.command()
+def publish(db: Annotated[Path | None, typer.Option("--db", help="The pipeline's DuckDB file")] = None) -> None:
+    """Republish the analyst snapshot now (each run does it at its end)."""
+    from storage.publish import publish_snapshot
+    from tasks.settings import resolve_settings
+
+    try:
+        figures = publish_snapshot(resolve_settings(db=db).db_path)
+    except SahelwatchError as exc:
+        fail(exc)
+    err.print(f"published {figures['path']} ({figures['bytes']:,} bytes) in {figures['seconds']} s")
+
+
+@app.command()
+def serve(db: Annotated[Path | None, typer.Option("--db", help="The pipeline's DuckDB file")] = None,
+          feeds: Annotated[Path | None, typer.Option("--feeds", help="Feeds file")] = None,
+          cron: Annotated[str, typer.Option(help="Ingest schedule (cron, UTC)")] = "*/15 * * * *",
+          maintenance_cron: Annotated[str, typer.Option(help="Maintenance schedule (cron, UTC)")] = "30 3 * * *",
+          interval: Annotated[float | None, typer.Option(help="Ingest every N seconds instead of the cron")] = None,
+          base_url: Annotated[str | None, typer.Option(help="Replaces {{BASE}} in the feeds file")] = None,
+          allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (local feeds)")] = None,
+          ) -> None:
+    """Serve the ingest, reprocess and maintenance deployments on their schedules (one run at a time)."""
+    from flows.serve import serve_all
+
+    serve_all(feeds=str(feeds.resolve()) if feeds else None, db=str(db.resolve()) if db else None, cron=cron,
+              maintenance_cron=maintenance_cron, interval=interval, base_url=base_url, allow_hosts=allow_host)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m flows.analyst_cli serve ...` (tests, no install)
+    app()
