@@ -10,14 +10,19 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 
-from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.pipeline import chunked, process_entries
 from flows.report import summary_markdown
 from storage.db import connect
+from storage.events import EventStats, store_extractions
+from storage.fingerprints import find_near_duplicates, store_fingerprints
 from storage.ingest import (
     article_row,
+    articles_to_extract,
     feed_row,
     feed_states,
     finish_run,
@@ -27,14 +32,19 @@ from storage.ingest import (
     skip_row,
     start_run,
 )
+from storage.publish import publish_snapshot
 from storage.spool import pending_spools, write_spool
-from tasks.clean import clean_task
-from tasks.dedupe import content_hash, mark_exact_duplicates
+from storage.status import events_brief
+from tasks.alerts import Rules, load_rules
+from tasks.dedupe import content_hash, mark_exact_duplicates, mark_near_duplicates
+from tasks.errors import SahelwatchError
+from tasks.events import extract_task
+from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feed_task
+from tasks.fingerprint import signature
 from tasks.http import Robots, build_client
-from tasks.language import detect_language_task
-from tasks.models import Article, Entry, FeedResult, Page, Skip
-from tasks.pages import fetch_pages_task
+from tasks.models import Article, Entry, FeedResult, Skip
+from tasks.notify import check_feed_health, notify_flow_failure, send_pending_alerts
 from tasks.settings import Settings, resolve_settings
 
 
@@ -54,33 +64,59 @@ def new_entries(results: list[FeedResult], known: set[str]) -> list[Entry]:
     return out
 
 
-def chunked(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def flush_spools(settings: Settings) -> int:
     """Write what earlier runs fetched but could not store; return how many spools were written."""
     written = 0
     for path, payload in pending_spools(settings.spool_dir):
-        with connect(settings.db_path) as con:
-            save_batch(con, payload["feeds"], payload["articles"], payload["skips"])
+        save_payload(settings, payload)
         path.unlink()
         written += 1
     return written
 
 
-def process_entries(client, robots, entries: list[Entry], settings: Settings) -> tuple[list[Article], list[Skip]]:
-    """Fetch, clean and detect the language of new entries, a batch per task run, batches in parallel."""
-    batches = chunked(entries, settings.batch_size)
-    fetched = [fetch_pages_task.submit(client, robots, batch, settings) for batch in batches]
-    articles: list[Article] = []
-    skips: list[Skip] = []
-    for batch, future in zip(batches, fetched, strict=True):
-        pages: list[Page | Skip] = future.result()
-        cleaned, bad = clean_task(batch, pages)
-        articles += detect_language_task(cleaned)
-        skips += bad
-    return articles, skips
+def save_payload(settings: Settings, payload: dict) -> None:
+    """Fingerprints first, then feeds, articles and skips in one transaction: every write is idempotent."""
+    with connect(settings.db_path) as con:
+        store_fingerprints(con, [tuple(item) for item in payload.get("fingerprints", [])])
+        save_batch(con, payload["feeds"], payload["articles"], payload["skips"])
+
+
+def store_payload(settings: Settings, run_id: str, payload: dict) -> None:
+    """Spool the run's rows, write them, then drop the spool. If the database stays locked, the StorageError
+    propagates and the spool remains for the next run."""
+    spool = write_spool(settings.spool_dir, run_id, payload)
+    save_payload(settings, payload)
+    spool.unlink()
+
+
+@task(name="dedupe", cache_policy=NO_CACHE)
+def dedupe_task(articles: list[Article], settings: Settings) -> tuple[list[Article], list[tuple[str, list[int]]]]:
+    """Exact copies by content hash, then near copies by MinHash, both against all stored history."""
+    with connect(settings.db_path) as con:
+        articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash or content_hash(a.text)
+                                                                      for a in articles]))
+        signatures = [(a.url_key, signature(a.text)) for a in articles]
+        fresh = [item for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
+        near = find_near_duplicates(con, fresh)
+    return mark_near_duplicates(articles, near), signatures
+
+
+def store_events(settings: Settings, now: datetime) -> EventStats:
+    """Extract every stored article not yet extracted by this extractor version, then cluster into events.
+    Articles stored by an earlier run whose events were not written (a crash, a lock) are picked up here."""
+    with connect(settings.db_path) as con:
+        rows = articles_to_extract(con, EXTRACTOR_VERSION)
+    futures = [extract_task.submit(batch) for batch in chunked(rows, settings.batch_size)]
+    extracted = [item for future in futures for item in future.result()]
+    with connect(settings.db_path) as con:
+        return store_extractions(con, extracted, now)
+
+
+def publish_artifacts(summary: dict) -> None:
+    """The run summary (markdown) and its new events (table) in the Prefect UI."""
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary), description="Ingest run summary")
+    if summary["new_events"]:
+        create_table_artifact(key="ingest-new-events", table=summary["new_events"], description="New events")
 
 
 def run_counts(results: list[FeedResult], entries: list[Entry], articles: list[Article], skips: list[Skip]) -> dict:
@@ -107,47 +143,76 @@ def run_summary(counts: dict, results: list[FeedResult], articles: list[Article]
     }
 
 
-@flow(name="ingest")
+def send_alerts(settings: Settings, rules: Rules | None, now: datetime) -> dict:
+    """Alerts for new and revised events, and ops notices for dead feeds; never fails the run."""
+    if rules is None:
+        return {}
+    try:
+        stats = send_pending_alerts(settings.db_path, rules, now)
+        check_feed_health(settings.db_path, rules, settings.failing_feed_runs, now)
+    except SahelwatchError as exc:
+        get_run_logger().warning("alerts skipped this run (sent next run): %s", exc)
+        return {"alerts_error": str(exc)}
+    return {"alerts_sent": stats.sent, "alerts_failed": stats.failed}
+
+
+def collect(settings: Settings, specs: list, states: dict) -> tuple[list[FeedResult], list[Entry], list[Article],
+                                                                  list[Skip]]:
+    """Poll every feed (a task each), keep the entries not stored yet, and turn them into articles or skips."""
+    with build_client(settings) as client:
+        robots = Robots(client, settings)
+        futures = [poll_feed_task.submit(client, spec, states.get(spec.url), settings) for spec in specs]
+        results = [future.result() for future in futures]
+        candidates = new_entries(results, set())
+        with connect(settings.db_path) as con:
+            entries = new_entries(results, known_url_keys(con, [e.url_key for e in candidates]))
+        articles, skips = process_entries(client, robots, entries, settings)
+    return results, entries, articles, skips
+
+
+def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: list[Entry],
+                articles: list[Article], skips: list[Skip], signatures: list) -> dict:
+    """The rows a run writes, as plain data (what the spool holds)."""
+    keys = {e.url: e.url_key for e in entries}
+    return {"feeds": [feed_row(r, now) for r in results],
+            "articles": [article_row(a, run_id, now) for a in articles],
+            "skips": [skip_row(s, keys.get(s.url), run_id, now) for s in skips],
+            "fingerprints": signatures}
+
+
+@flow(name="ingest", on_failure=[notify_flow_failure], on_crashed=[notify_flow_failure])
 def ingest(
     feeds: str | None = None,
     db: str | None = None,
     base_url: str | None = None,
     allow_hosts: list[str] | None = None,
+    alerts: str | None = None,
 ) -> dict:
-    """Poll the feeds once and store what is new. Returns the run summary."""
-    settings = resolve_settings(db=db, feeds=feeds, base_url=base_url,
+    """Poll the feeds once, store what is new, extract and cluster events, send alerts. Returns the run summary."""
+    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
                                 allow_hosts=tuple(allow_hosts) if allow_hosts else None)
-    log = get_run_logger()
+    rules = load_rules(settings.alerts_path) if settings.alerts_path else None
     run_id, started = _run_id(), datetime.now(UTC)
     specs = load_feeds(settings.feeds_path, settings.base_url)
     flushed = flush_spools(settings)
     with connect(settings.db_path) as con:
         start_run(con, run_id, "ingest", started)
         states = feed_states(con)
-    with build_client(settings) as client:
-        robots = Robots(client, settings)
-        results = [f.result() for f in [poll_feed_task.submit(client, s, states.get(s.url), settings) for s in specs]]
-        candidates = new_entries(results, set())
-        with connect(settings.db_path) as con:
-            entries = new_entries(results, known_url_keys(con, [e.url_key for e in candidates]))
-        articles, skips = process_entries(client, robots, entries, settings)
-    with connect(settings.db_path) as con:
-        articles = mark_exact_duplicates(articles, known_hashes(con, [content_hash(a.text) for a in articles]))
+    results, entries, articles, skips = collect(settings, specs, states)
+    articles, signatures = dedupe_task(articles, settings)
     now = datetime.now(UTC)
-    keys = {e.url: e.url_key for e in entries}
-    payload = {"feeds": [feed_row(r, now) for r in results],
-               "articles": [article_row(a, run_id, now) for a in articles],
-               "skips": [skip_row(s, keys.get(s.url), run_id, now) for s in skips]}
-    spool = write_spool(settings.spool_dir, run_id, payload)
-    with connect(settings.db_path) as con:
-        save_batch(con, payload["feeds"], payload["articles"], payload["skips"])
-    spool.unlink()
-    counts = run_counts(results, entries, articles, skips)
+    store_payload(settings, run_id, run_payload(run_id, now, results, entries, articles, skips, signatures))
+    events = store_events(settings, now)
+    counts = {**run_counts(results, entries, articles, skips), "events_new": len(events.new),
+              "events_updated": len(events.updated)}
     summary = {**run_summary(counts, results, articles, skips), "run_id": run_id, "db": str(settings.db_path),
-               "spools_flushed": flushed, "started_at": started.isoformat(),
-               "seconds": round((datetime.now(UTC) - started).total_seconds(), 2)}
+               "spools_flushed": flushed, "started_at": started.isoformat(), **send_alerts(settings, rules, now)}
     with connect(settings.db_path) as con:
+        summary.update(new_events=events_brief(con, events.new),
+                       seconds=round((datetime.now(UTC) - started).total_seconds(), 2))
         finish_run(con, run_id, datetime.now(UTC), "completed", counts, summary)
-    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary), description="Ingest run summary")
-    log.info("ingest %s: %s new articles, %s skips", run_id, counts["new_articles"], counts["skips"])
+    summary["publish"] = publish_snapshot(settings.db_path)
+    publish_artifacts(summary)
+    get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, counts["new_articles"],
+                          counts["skips"], counts["events_new"])
     return summary

@@ -96,7 +96,8 @@ def save_batch(con, feeds: list[dict], articles: list[dict], skips: list[dict]) 
             on_conflict="(url) DO UPDATE SET name = excluded.name, language = excluded.language, "
             "countries = excluded.countries, etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_status = excluded.last_status, last_error = excluded.last_error, "
-            "last_polled_at = excluded.last_polled_at, bozo = excluded.bozo, "
+            "last_polled_at = excluded.last_polled_at, "
+            "bozo = CASE WHEN excluded.last_status = 304 THEN feeds.bozo ELSE excluded.bozo END, "
             "last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at), "
             "consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 "
             "ELSE feeds.consecutive_failures + 1 END",
@@ -109,3 +110,16 @@ def finish_run(con, run_id: str, now: datetime, status: str, counts: dict, summa
     sets = ", ".join(f"{c} = ?" for c in columns)
     con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets}, summary = ? WHERE run_id = ?",
                 [now, status, *[counts.get(c) for c in columns], json.dumps(summary, default=str), run_id])
+
+
+def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[dict]:
+    """Stored articles not yet run through this extractor version, oldest first (duplicates included: they are
+    linked to their first copy's events, not extracted)."""
+    rows = con.execute(
+        "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url FROM articles a "
+        "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = ? "
+        "ORDER BY a.fetched_at, a.url_key LIMIT ?",
+        [extractor_version, limit],
+    ).fetchall()
+    names = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url")
+    return [dict(zip(names, row, strict=True)) for row in rows]

@@ -23,3 +23,20 @@ def feed_health(con) -> list[tuple]:
         "CASE WHEN bozo IS NULL THEN '' ELSE 'bozo' END, coalesce(last_error, '') FROM feeds "
         "ORDER BY consecutive_failures DESC, name"
     ).fetchall()
+
+
+def events_brief(con, event_ids: list[str]) -> list[dict]:
+    """The run summary's view of some events: what, where, when, toll and the first source's link."""
+    if not event_ids:
+        return []
+    rows = con.execute(
+        "SELECT e.event_id, strftime(e.event_date, '%Y-%m-%d'), e.event_type, e.sub_event_type, e.location, "
+        "e.admin1, e.country, e.fatalities, e.actor1, e.actor2, "
+        "(SELECT a.canonical_url FROM event_articles l JOIN articles a USING (url_key) "
+        " WHERE l.event_id = e.event_id ORDER BY l.linked_at, a.url_key LIMIT 1) "
+        "FROM events e WHERE e.event_id IN (SELECT unnest($ids)) ORDER BY e.event_date DESC NULLS LAST, e.event_id",
+        {"ids": event_ids},
+    ).fetchall()
+    names = ("event_id", "event_date", "event_type", "sub_event_type", "location", "admin1", "country",
+             "fatalities", "actor1", "actor2", "url")
+    return [dict(zip(names, row, strict=True)) for row in rows]

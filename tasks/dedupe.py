@@ -39,3 +39,14 @@ def mark_exact_duplicates(articles: list[Article], known: dict[str, str]) -> lis
             article = replace(article, duplicate_of=original, similarity=1.0)
         out.append(replace(article, content_hash=digest))
     return out
+
+
+def mark_near_duplicates(articles: list[Article], near: dict[str, tuple[str, float]]) -> list[Article]:
+    """Articles with `duplicate_of`/`similarity` set from the near-duplicate verdicts (url_key → first copy)."""
+    out = []
+    for article in articles:
+        if article.duplicate_of is None and article.url_key in near:
+            original, score = near[article.url_key]
+            article = replace(article, duplicate_of=original, similarity=round(score, 4))
+        out.append(article)
+    return out

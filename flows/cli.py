@@ -1,0 +1,100 @@
+"""The `sahelwatch` command: run, demo, status, extract (and the sub-commands other modules add).
+
+Expected errors (SahelwatchError) print one red line and exit 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from flows.alerts_cli import alerts_app
+from flows.analyst_cli import app as analyst_app
+from tasks.errors import SahelwatchError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sahel news feeds to structured conflict events.")
+console = Console()
+err = Console(stderr=True)
+
+app.add_typer(alerts_app, name="alerts", help="Alert rules: send a test message, list recent sends.")
+app.add_typer(analyst_app)  # query, export, publish, serve
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $SAHELWATCH_DB or data/sahelwatch.duckdb)")]
+FeedsOption = Annotated[Path | None, typer.Option("--feeds", help="Feeds file (default: deploy/feeds.yaml)")]
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def fail(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(db: DbOption = None, feeds: FeedsOption = None,
+        allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (tests, local feeds)")] = None,
+        ) -> None:
+    """One ingest run now, against the configured feeds."""
+    _quiet_prefect()
+    from flows.ingest import ingest
+    from flows.show import print_summary
+
+    try:
+        summary = ingest(feeds=str(feeds) if feeds else None, db=str(db) if db else None, allow_hosts=allow_host)
+    except SahelwatchError as exc:
+        fail(exc)
+    print_summary(console, summary)
+
+
+@app.command()
+def demo(db: Annotated[Path, typer.Option("--db")] = Path("data/demo.duckdb"),
+         port: Annotated[int, typer.Option(help="Port of the local replay server")] = 8642) -> None:
+    """Serve the bundled fixture feeds on 127.0.0.1 and run the ingest flow against them through Prefect."""
+    _quiet_prefect()
+    from flows.demo import run_demo
+
+    try:
+        run_demo(console, db, port)
+    except SahelwatchError as exc:
+        fail(exc)
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """Last runs, per-feed health and table counts."""
+    from flows.show import print_status
+    from tasks.settings import resolve_settings
+
+    try:
+        print_status(console, resolve_settings(db=db).db_path)
+    except SahelwatchError as exc:
+        fail(exc)
+
+
+@app.command()
+def extract(input: Annotated[Path, typer.Option("--input", help="Articles, one JSON object a line")],
+            output: Annotated[Path, typer.Option("--output", help="Predictions, one JSON object a line")]) -> None:
+    """Extraction and event clustering over a JSONL file of articles (no network, no database)."""
+    from tasks.extract.batch import extract_file
+
+    if not input.exists():
+        fail(SahelwatchError(f"no such input file: {input}"))
+    count = extract_file(input, output)
+    err.print(f"{count} articles → {output}")
+
+
+def main() -> None:  # pragma: no cover - console entry point for `python -m flows.cli`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""`sahelwatch demo`: the bundled fixture web served on 127.0.0.1, one ingest run through Prefect, a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from flows.replay import ReplayServer
+from flows.show import print_summary
+from tasks.settings import DEFAULT_ALERTS, ROOT
+
+DEMO = ROOT / "demo"
+
+
+def page_requests(hits) -> int:
+    """Requests the run made for article pages (not feeds, not robots.txt)."""
+    return sum(n for path, n in hits.items() if not path.startswith("/feeds/") and path != "/robots.txt")
+
+
+def run_demo(console: Console, db: Path, port: int) -> dict:
+    from flows.ingest import ingest
+
+    with ReplayServer(DEMO / "site", port=port) as server:
+        console.print(f"Replay server: {server.url} (serving {DEMO / 'site'})")
+        summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
+                         allow_hosts=["127.0.0.1"], alerts=str(DEFAULT_ALERTS))
+        hits = dict(server.hits)
+    print_summary(console, summary)
+    pages = page_requests(hits)
+    console.print(f"Pages fetched from the replay server: [bold]{pages}[/bold]; feeds answered 304 Not Modified: "
+                  f"[bold]{summary['feeds_not_modified']}[/bold] of {summary['feeds_polled']}")
+    console.print(f"Events: [bold]{summary.get('events_new', 0)}[/bold] new, {summary.get('events_updated', 0)} revised; "
+                  f"alerts sent: [bold]{summary.get('alerts_sent', 0)}[/bold] (rules in {DEFAULT_ALERTS.name}, "
+                  "demo channel: data/alerts.jsonl)")
+    console.print(f"Query it: [bold]sahelwatch status --db {db}[/bold] or "
+                  f"[bold]duckdb {db} \"SELECT language, count(*) FROM articles GROUP BY ALL\"[/bold]")
+    return {**summary, "page_requests": pages}

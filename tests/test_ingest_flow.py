@@ -1,0 +1,95 @@
+"""The ingest flow end to end, through Prefect, against the demo's fixture web served on 127.0.0.1.
+
+demo/expected.yaml states what the fixtures must give; this test reads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.demo import DEMO, page_requests
+from flows.replay import ReplayServer
+from storage.db import connect
+
+EXPECTED = yaml.safe_load((DEMO / "expected.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo_runs(prefect_server, tmp_path_factory):
+    """Two runs of the flow over the unchanged fixture web, with what the server saw during each."""
+    from flows.ingest import ingest
+
+    db = tmp_path_factory.mktemp("flow") / "demo.duckdb"
+    runs = []
+    with ReplayServer(DEMO / "site") as server:
+        for _ in range(2):
+            server.reset_counts()
+            summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
+                             allow_hosts=["127.0.0.1"])
+            runs.append((summary, dict(server.hits), server.url))
+    return db, runs
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with connect(db, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def path_of(url: str, base: str) -> str:
+    return url.removeprefix(base)
+
+
+def test_first_run_stores_every_expected_article_with_language_text_and_canonical_url(demo_runs):
+    db, [(summary, _, base), _] = demo_runs
+    stored = {path_of(r[0], base): r[1:] for r in rows(db, "SELECT canonical_url, language, length(text), feed "
+                                                              "FROM articles")}
+    assert set(stored) == set(EXPECTED["articles"])
+    for path, want in EXPECTED["articles"].items():
+        language, length, feed = stored[path]
+        assert (language, feed) == (want["language"], want["feed"]), path
+        assert length > 100, path
+    assert summary["new_articles"] == len(EXPECTED["articles"]) >= 30
+
+
+def test_first_run_records_each_bad_item_as_a_skip_with_its_reason(demo_runs):
+    db, [(summary, _, base), _] = demo_runs
+    skips = {path_of(url, base): reason for url, reason in rows(db, "SELECT url, reason FROM skips")}
+    assert skips == {path: want["reason"] for path, want in EXPECTED["skips"].items()}
+    assert sum(summary["skips_by_reason"].values()) == len(EXPECTED["skips"])
+
+
+def test_malformed_feed_is_recorded_as_bozo_and_its_good_entries_kept(demo_runs):
+    db, [(summary, _, _), _] = demo_runs
+    by_name = {f["name"]: f for f in summary["feeds"]}
+    for feed in EXPECTED["feeds"]:
+        assert by_name[feed["name"]]["entries"] == feed["entries"], feed["name"]
+        assert (by_name[feed["name"]]["bozo"] is not None) == feed["bozo"], feed["name"]
+    bozo = {name for name, flag in rows(db, "SELECT name, bozo IS NOT NULL FROM feeds") if flag}
+    assert bozo == {f["name"] for f in EXPECTED["feeds"] if f["bozo"]}
+
+
+def test_syndicated_copies_point_at_their_first_copy(demo_runs):
+    db, [(_, _, base), _] = demo_runs
+    by_key = {k: path_of(u, base) for k, u in rows(db, "SELECT url_key, canonical_url FROM articles")}
+    got = {path_of(u, base): by_key.get(d) for u, d in rows(db, "SELECT canonical_url, duplicate_of FROM articles")}
+    want = {path: a.get("duplicate_of") for path, a in EXPECTED["articles"].items()}
+    assert got == want
+
+
+def test_second_run_adds_nothing_fetches_no_page_and_feeds_answer_304(demo_runs):
+    db, [(first, _, _), (second, hits, _)] = demo_runs
+    assert second["new_articles"] == 0 and second["skips"] == 0
+    assert second["feeds_not_modified"] == second["feeds_polled"] == len(EXPECTED["feeds"])
+    assert page_requests(hits) == 0
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == first["new_articles"]
+
+
+def test_run_rows_and_feed_health_are_recorded(demo_runs):
+    db, [(first, _, _), (second, _, _)] = demo_runs
+    runs = dict(rows(db, "SELECT run_id, new_articles FROM runs WHERE status = 'completed'"))
+    assert runs == {first["run_id"]: first["new_articles"], second["run_id"]: 0}
+    health = rows(db, "SELECT last_status, consecutive_failures, last_success_at IS NOT NULL FROM feeds")
+    assert health == [(304, 0, True)] * len(EXPECTED["feeds"])
