@@ -20,7 +20,7 @@ def extract_article(row: dict) -> ExtractedArticle:
         extraction = Extraction(relevant=False, language=row["language"], extractor_version=EXTRACTOR_VERSION)
     else:
         published = row["published"].date().isoformat() if row["published"] else None
-        extraction = extract(row["title"] or "", row["text"], published, row["language"])
+        extraction = extract(row["title"] or "", row["text"], published, row["language"], url=row["canonical_url"])
     return ExtractedArticle(url_key=row["url_key"], published=row["published"], extraction=extraction,
                             duplicate_of=row["duplicate_of"])
 
