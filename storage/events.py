@@ -7,7 +7,8 @@
     extractions     merged   key (url_key, extractor_version): an article already there is skipped (idempotent)
 
 A batch is read with two set-based queries (processed articles; candidate events in the batch's date windows and
-countries), clustered in memory with tasks.cluster, and written in one short transaction.
+countries), clustered in memory with tasks.cluster.match_events (each event against the stored events' merged facts,
+the same rules as `sahelwatch extract`), and written in one short transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from storage.bulk import insert_records, unique_by
 from storage.db import transaction
-from tasks.cluster import DATE_WINDOW_DAYS, closeness, dated, same_incident
+from tasks.cluster import DATE_WINDOW_DAYS, dated, match_events
 from tasks.cluster import merge_event as merge
 from tasks.models import Event, Extraction
 
@@ -187,19 +188,10 @@ def _snapshot(event: Event, version: int) -> str:
     return json.dumps({"version": version, **values}, ensure_ascii=False)
 
 
-def _match(batch: _Batch, events: list[Event], url_key: str) -> dict[int, str]:
-    """One-to-one: each event of the article joins the closest matching event, no two ranks the same event."""
-    options = []
-    for rank, ev in enumerate(events):
-        for eid in batch.near(ev):
-            st = batch.events[eid]
-            if same_incident(st.event, ev):
-                options.append((closeness(st.event, ev), rank, eid))
-    chosen: dict[int, str] = {}
-    for _, rank, eid in sorted(options):
-        if rank not in chosen and eid not in chosen.values():
-            chosen[rank] = eid
-    return chosen
+def _match(batch: _Batch, events: list[Event]) -> dict[int, str]:
+    """The stored event each event of the article joins (tasks.cluster.match_events on their merged facts)."""
+    near = sorted(set().union(*(batch.near(ev) for ev in events)))
+    return match_events(events, [(eid, batch.events[eid].event) for eid in near])
 
 
 def _link(batch: _Batch, eid: str, item: ExtractedArticle, rank: int, role: str, now: datetime) -> None:
@@ -249,7 +241,7 @@ def _extracted(batch: _Batch, item: ExtractedArticle, relevant: bool, n: int, no
 
 def _add_article(batch: _Batch, item: ExtractedArticle, now: datetime) -> None:
     events = _events_of(item)
-    chosen = _match(batch, events, item.url_key)
+    chosen = _match(batch, events)
     for rank, ev in enumerate(events):
         if rank in chosen:
             _add_source(batch, chosen[rank], ev, item, rank, now)

@@ -8,6 +8,11 @@ ACLED's rule, made mechanical on the extracted facts (never on the words, so Fre
 
 Two incidents on the same day in the same region stay two events when their towns are far apart, their types
 differ (an attack on a base and a massacre of civilians nearby), or they name different perpetrators.
+
+Matching is not transitive: a new event is compared with each cluster's merged facts only (`match_events`), never
+with its members, so A~B and B~C do not put C with A. A link between two events that both name a town and a date
+is strong; a link with a vague side (region or country only, or no date) is weak and is taken only when it is the
+event's one possible cluster, so a vague report never bridges two clusters (see `link`).
 Pure functions, no database: storage/events.py and tasks/extract/batch.py both call them.
 """
 
@@ -16,14 +21,18 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from tasks.models import Event, Extraction
 
+K = TypeVar("K", bound=Hashable)
+
 DATE_WINDOW_DAYS = {1: 1, 2: 7, 3: 31}  # by the vaguer date_precision of the two events
 NEAR_KM = 25.0  # two named towns (geo_precision 1) closer than this are one place
-NEAR_VAGUE_KM = 50.0  # when one side is only "near a town" (geo_precision 2)
+NEAR_VAGUE_KM = 40.0  # when one side is only "near a town" (geo_precision 2); distinct towns farther never merge
 SAME_TOWN_KM = 5.0
 COMPATIBLE_TYPES = {
     frozenset({"Battles", "Explosions/Remote violence"}),
@@ -149,6 +158,57 @@ def closeness(a: Event, b: Event) -> float:
     return score + (0.0 if known_actors(a) & known_actors(b) else 0.25)
 
 
+def is_specific(event: Event) -> bool:
+    """Names a town and a date: enough to tell one incident from another on its own."""
+    return not is_vague_place(event) and bool(event.event_date)
+
+
+def is_placed(event: Event) -> bool:
+    """Knows at least its region (admin1) or a town, not only its country."""
+    return bool(event.admin1) or not is_vague_place(event)
+
+
+def link(current: Event, new: Event) -> str | None:
+    """'strong', 'weak' or None: how `new` may join the incident whose merged facts are `current`.
+
+    Strong: the same incident, both naming a town and a date. Weak (taken only when it is the one candidate): the
+    same incident where one side names a town and a date and the other is vague; never to an event known by its
+    country alone, never by country alone for an undated report. Two undated events link only in the same town.
+    """
+    if not same_incident(current, new):
+        return None
+    if is_specific(current) and is_specific(new):
+        return "strong"
+    if not current.event_date and not new.event_date:
+        return "weak" if same_town(current, new) else None
+    if not (is_specific(current) or is_specific(new)) or not is_placed(current):
+        return None
+    return "weak" if new.event_date or is_placed(new) else None
+
+
+def match_events(events: Sequence[Event], clusters: Sequence[tuple[K, Event]]) -> dict[int, K]:
+    """Which cluster each event of one article joins: {rank: cluster key}; an event left out starts a new one.
+
+    `clusters` are (key, merged facts) in a stable order (ties go to the earlier one). Events are placed in rank
+    order, the main event first, so a secondary event cannot push it elsewhere; no two events of an article join
+    the same cluster. A strong link goes to the closest cluster; a weak one only when it is the event's sole link.
+    """
+    chosen: dict[int, K] = {}
+    weak: dict[int, K] = {}
+    for rank, ev in enumerate(events):
+        links = [(kind, closeness(rep, ev), n, key) for n, (key, rep) in enumerate(clusters) if (kind := link(rep, ev))]
+        strong = [key for _, _, _, key in sorted(o for o in links if o[0] == "strong")]
+        free = [key for key in strong if key not in chosen.values()]
+        if free:
+            chosen[rank] = free[0]
+        elif len(links) == 1 and links[0][0] == "weak":
+            weak[rank] = links[0][3]
+    for rank, key in weak.items():
+        if key not in chosen.values():
+            chosen[rank] = key
+    return chosen
+
+
 # --- revising an event with a new report -------------------------------------------------------------------
 
 
@@ -220,54 +280,25 @@ def dated(event: Event, published: str | None) -> Event:
     return event
 
 
-class _Cluster:
-    def __init__(self, key: str, event: Event, article: int):
-        self.key, self.event, self.members, self.articles = key, event, [event], {article}
-
-    def score(self, event: Event) -> float | None:
-        """The closest member that is the same incident as `event`, None when no member is."""
-        scores = [closeness(m, event) for m in (self.event, *self.members) if same_incident(m, event)]
-        return min(scores) if scores else None
-
-    def add(self, event: Event, article: int) -> None:
-        self.event = merge_event(self.event, event)[0]
-        self.members.append(event)
-        self.articles.add(article)
-
-
-def _match_article(clusters: list[_Cluster], events: list[Event], article: int) -> dict[int, _Cluster]:
-    """One-to-one: each event of an article joins at most one cluster, each cluster at most one of its events."""
-    options = []
-    for rank, ev in enumerate(events):
-        for c in clusters:
-            s = None if article in c.articles else c.score(ev)
-            if s is not None:
-                options.append((s, rank, id(c), c))
-    chosen: dict[int, _Cluster] = {}
-    for _, rank, _, c in sorted(options, key=lambda o: o[:3]):
-        if rank not in chosen and all(c is not d for d in chosen.values()):
-            chosen[rank] = c
-    return chosen
-
-
 def assign_event_keys(extractions: list[Extraction], published: list[str | None]) -> list[Extraction]:
     """Set `event_key` on every event: events of different articles that are one incident share a key.
 
     Articles are taken in order, as if they arrived one after another; keys are deterministic (article, rank).
+    Each cluster is known by its merged facts (`merge_event` of its reports), which is all `match_events` sees.
     """
-    clusters: list[_Cluster] = []
+    clusters: dict[str, Event] = {}
     out = []
     for i, (ex, pub) in enumerate(zip(extractions, published, strict=True)):
         events = [dated(ev, pub) for ev in ex.events]
-        chosen = _match_article(clusters, events, i)
+        chosen = match_events(events, list(clusters.items()))
         keyed = []
-        for rank, (ev, matched) in enumerate(zip(events, ex.events, strict=True)):
-            cluster = chosen.get(rank)
-            if cluster is None:
-                cluster = _Cluster(f"{ev.country or 'XX'}-{ev.event_date or 'undated'}-{i}.{rank}", ev, i)
-                clusters.append(cluster)
+        for rank, (ev, original) in enumerate(zip(events, ex.events, strict=True)):
+            key = chosen.get(rank)
+            if key is None:
+                key = f"{ev.country or 'XX'}-{ev.event_date or 'undated'}-{i}.{rank}"
+                clusters[key] = ev
             else:
-                cluster.add(ev, i)
-            keyed.append(replace(matched, event_key=cluster.key))
+                clusters[key] = merge_event(clusters[key], ev)[0]
+            keyed.append(replace(original, event_key=key))
         out.append(replace(ex, events=tuple(keyed)))
     return out

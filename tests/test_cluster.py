@@ -1,9 +1,10 @@
-"""Event clustering rules (tasks/cluster.py) on the incidents of tests/fixtures/cluster/incidents.json."""
+"""Event clustering rules (tasks/cluster.py) on the incidents of tests/fixtures/cluster/incidents.json and chaining.json."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
-from tasks.cluster import assign_event_keys, merge_event, same_incident
+from tasks.cluster import assign_event_keys, match_events, merge_event, same_incident
 from tasks.models import Event, Extraction
 
 RAW = json.loads((Path(__file__).parent / "fixtures/cluster/incidents.json").read_text(encoding="utf-8"))
@@ -74,3 +75,58 @@ def test_assign_event_keys_across_articles():
 def test_same_town_same_day_tolerates_disagreeing_second_actor():
     us = ev("tongo_en", actor1="Unidentified Armed Group", actor2="Military Forces of the United States")
     assert same_incident(ev("tongo_fr", actor2="Military Forces of France"), us)
+
+
+# --- no chaining (tests/fixtures/cluster/chaining.json) ------------------------------------------------------
+
+CHAIN = json.loads((Path(__file__).parent / "fixtures/cluster/chaining.json").read_text(encoding="utf-8"))
+
+
+def chain(name: str, **changes) -> Event:
+    return Event(**{**CHAIN[name], **changes})
+
+
+def keys(*articles: tuple[Event, ...], published: str | None = None) -> list[list[str | None]]:
+    extractions = [Extraction(True, "fr", events) for events in articles]
+    keyed = assign_event_keys(extractions, [published] * len(extractions))
+    return [[e.event_key for e in x.events] for x in keyed]
+
+
+def test_a_like_b_and_b_like_c_does_not_put_c_with_a():
+    a, b, c = chain("chain_a"), chain("chain_b"), chain("chain_c")
+    assert same_incident(a, b) and same_incident(b, c) and not same_incident(a, c)
+    k = keys((a,), (b,), (c,))
+    assert k[1] == k[0] and k[2] != k[0]
+
+
+def test_a_chain_of_days_stops_at_the_first_report_window():
+    a = chain("chain_a")
+    k = keys((a,), (replace(a, event_date="2024-03-11"),), (replace(a, event_date="2024-03-12"),))
+    assert k[1] == k[0] and k[2] != k[0]
+
+
+def test_region_only_report_between_two_towns_joins_neither():
+    west, east, vague = chain("town_west"), chain("town_east"), chain("region_only")
+    k = keys((west,), (east,), (vague,), (west,), (east,))
+    assert len({k[0][0], k[1][0], k[2][0]}) == 3
+    assert k[3] == k[0] and k[4] == k[1]  # later precise reports still find their town
+    alone = keys((west,), (vague,))
+    assert alone[1] == alone[0]  # the one candidate: joined
+
+
+def test_nothing_joins_a_report_known_by_its_country_alone():
+    k = keys((chain("country_only"),), (chain("chain_a"),))
+    assert same_incident(chain("country_only"), chain("chain_a")) and k[1] != k[0]
+
+
+def test_undated_reports_do_not_cluster_by_country_or_across_regions():
+    names = ["undated_north", "undated_centre", "undated_country", "undated_country", "undated_town", "undated_town"]
+    k = keys(*[(chain(name),) for name in names])
+    assert len({x[0] for x in k[:4]}) == 4
+    assert k[5] == k[4]  # the same named town, both undated
+
+
+def test_secondary_event_does_not_push_the_main_event_into_another_cluster():
+    clusters = [("west", chain("town_west")), ("near", chain("town_near"))]
+    chosen = match_events([chain("main_near"), chain("side_at")], clusters)
+    assert chosen[0] == "west"

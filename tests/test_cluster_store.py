@@ -90,3 +90,35 @@ def test_rerunning_the_same_input_changes_nothing(db):
         after = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
     assert (stats.new, stats.updated, stats.linked) == ([], [], 0)
     assert after == before
+
+
+CHAIN = json.loads((Path(__file__).parent / "fixtures/cluster/chaining.json").read_text(encoding="utf-8"))
+
+
+def chain(name: str) -> Event:
+    return Event(**CHAIN[name])
+
+
+def sources(con) -> list[int]:
+    return [n for (n,) in con.execute("SELECT count(*) FROM event_articles GROUP BY event_id ORDER BY 1").fetchall()]
+
+
+def test_stored_events_do_not_chain(db):
+    with connect(db) as con:
+        store_extractions(con, [article("a", chain("chain_a")), article("b", chain("chain_b"))], T1)
+        store_extractions(con, [article("c", chain("chain_c"))], T2)
+        assert sources(con) == [1, 2]
+
+
+def test_region_only_report_between_two_stored_towns_joins_neither(db):
+    with connect(db) as con:
+        store_extractions(con, [article("west", chain("town_west")), article("east", chain("town_east"))], T1)
+        stats = store_extractions(con, [article("vague", chain("region_only"))], T2)
+        assert len(stats.new) == 1 and sources(con) == [1, 1, 1]
+
+
+def test_region_only_report_joins_its_one_stored_candidate(db):
+    with connect(db) as con:
+        store_extractions(con, [article("west", chain("town_west"))], T1)
+        stats = store_extractions(con, [article("vague", chain("region_only"))], T2)
+        assert stats.new == [] and stats.linked == 1 and sources(con) == [2]
