@@ -11,7 +11,8 @@ Output: one place per line, tab-separated, with a header:
     name  keys(|, folded name variants)  country  admin1  admin2  lat  lon  kind  population
 Admin1 names follow ACLED's spelling (e.g. "Hodh Ech Chargui", "Atacora", "Timbuktu"), the convention of the gold
 labels; `data/gazetteer_admin1.tsv` maps GeoNames codes to it. `data/gazetteer_stopwords.txt` lists village names
-that are ordinary words.
+that are ordinary words; the other spellings of any town (GeoNames alternate names) are checked against it too.
+The build is reproducible: the same sources give the same file byte for byte.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def osm_places(zpath: Path, country: str) -> list[Place]:
             pop_n = int(re.sub(r"\D", "", str(pop or "")) or 0) if len(str(pop or "")) < 12 else 0
             out.append(
                 Place(
-                    sorted(names, key=len)[-1],
+                    max(names, key=lambda n: (len(n), n)),
                     country,
                     float(lat),
                     float(lon),
@@ -353,7 +354,7 @@ def merge(places: list[Place], radius_km: float = 15.0) -> list[Place]:
     by_key: dict[tuple[str, str], list[Place]] = defaultdict(list)
     kept: list[Place] = []
     for p in sorted(places, key=lambda p: (rank[p.kind], -p.population)):
-        keys = {(p.country, f) for v in p.variants | {p.name} if (f := fold(v))}
+        keys = sorted({(p.country, f) for v in p.variants | {p.name} if (f := fold(v))})
         twin = next(
             (
                 q
@@ -378,7 +379,11 @@ def merge(places: list[Place], radius_km: float = 15.0) -> list[Place]:
 
 def row(p: Place, stop: frozenset[str]) -> str:
     kind = "town" if p.population < 10_000 and p.kind == "town" else "named"
-    names = {v.strip() for v in p.variants | {p.name} if usable_variant(v.strip(), kind, stop)}
+    # A town's own name stands; its other spellings are checked like a village's ("Put" of Pout, "Jan" of Dschang,
+    # "St. Louis" of Saint-Louis are words or cities elsewhere).
+    other = "town" if p.kind == "town" else kind
+    names = {v.strip() for v in p.variants if usable_variant(v.strip(), other, stop)}
+    names |= {p.name.strip()} if usable_variant(p.name.strip(), kind, stop) else set()
     if p.kind == "hotspot":  # curated spellings stand; those merged in from other sources are checked
         names = {v.strip() for v in p.variants if usable_variant(v.strip(), "town", stop)} | p.curated
     variants = sorted({fold(v) for v in names} | ({joined_prefix(v) for v in names} - {""}))

