@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -12,7 +11,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from trafilatura.utils import decode_file
 
-from tasks.http import HTML_TYPES, Fetch, Robots, get_ok
+from tasks.checkpoint import checkpoint
+from tasks.http import HTML_TYPES, Fetch, Robots, check_address, get_ok
 from tasks.models import Entry, Page, Skip
 from tasks.settings import Settings
 
@@ -27,7 +27,14 @@ def _slot(host: str, per_host: int) -> threading.BoundedSemaphore:
 
 
 def decode_html(body: bytes, charset: str | None) -> str:
-    """Bytes to text: the declared charset when it decodes cleanly, else trafilatura's sniffing."""
+    """Bytes to text: valid UTF-8 wins over a declared single-byte charset (servers often label UTF-8 pages
+    ISO-8859-1, and a real Latin-1 text is almost never valid UTF-8); else the declared charset when it
+    decodes cleanly; else trafilatura's sniffing."""
+    if charset and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if charset:
         try:
             return body.decode(charset)
@@ -42,7 +49,12 @@ def looks_binary(body: bytes) -> bool:
 
 
 def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Settings) -> Page | Skip:
-    """The page of one entry, or a Skip saying why not."""
+    """The page of one entry, or a Skip saying why not. The address guard comes first: robots.txt of a
+    private address is not fetched either."""
+    try:
+        check_address(entry.url, settings.allow_hosts)
+    except Fetch as exc:
+        return Skip("page", exc.reason, entry.url, exc.detail[:300])
     if not robots.allowed(entry.url):
         return Skip("page", "robots", entry.url, "disallowed by robots.txt")
     host = urlsplit(entry.url).hostname or ""
@@ -51,6 +63,8 @@ def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Set
             resp = get_ok(client, entry.url, settings, headers={"Accept": "text/html,application/xhtml+xml"})
     except Fetch as exc:
         return Skip("page", exc.reason, entry.url, exc.detail[:300])
+    finally:
+        checkpoint("page.fetched")
     if resp.content_type and resp.content_type not in HTML_TYPES:
         return Skip("page", "not_html", entry.url, resp.content_type)
     if not resp.body.strip() or looks_binary(resp.body):
@@ -63,8 +77,6 @@ def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], sett
     workers = max(1, min(settings.page_workers, len(entries)))
     with ThreadPoolExecutor(workers, thread_name_prefix="page") as pool:
         return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
-
-
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
