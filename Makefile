@@ -22,6 +22,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
 	$(BIN)/python scripts/bench_cluster.py
+	$(BIN)/python scripts/bench_flow.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -40,7 +40,7 @@ from tasks.dedupe import content_hash, mark_exact_duplicates, mark_near_duplicat
 from tasks.errors import SahelwatchError
 from tasks.events import extract_task
 from tasks.extract import EXTRACTOR_VERSION
-from tasks.feeds import load_feeds, poll_feed_task
+from tasks.feeds import load_feeds, poll_feeds_task
 from tasks.fingerprint import signature
 from tasks.http import Robots, build_client
 from tasks.models import Article, Entry, FeedResult, Skip
@@ -102,14 +102,25 @@ def dedupe_task(articles: list[Article], settings: Settings) -> tuple[list[Artic
 
 
 def store_events(settings: Settings, now: datetime) -> EventStats:
-    """Extract every stored article not yet extracted by this extractor version, then cluster into events.
-    Articles stored by an earlier run whose events were not written (a crash, a lock) are picked up here."""
-    with connect(settings.db_path) as con:
-        rows = articles_to_extract(con, EXTRACTOR_VERSION)
-    futures = [extract_task.submit(batch) for batch in chunked(rows, settings.batch_size)]
-    extracted = [item for future in futures for item in future.result()]
-    with connect(settings.db_path) as con:
-        return store_extractions(con, extracted, now)
+    """Extract the stored articles not yet run through this extractor version and cluster them into events, a
+    bounded chunk at a time (memory stays flat however large the backlog). Articles stored by an earlier run whose
+    events were not written (a crash, a lock) are picked up here."""
+    total, previous = EventStats(), set()
+    while True:
+        with connect(settings.db_path) as con:
+            rows = articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)
+        keys = {row["url_key"] for row in rows}
+        if not keys or keys <= previous:  # nothing left, or nothing recorded last time: never loop forever
+            return total
+        batches = chunked(rows, settings.batch_size)
+        futures = [extract_task.submit(batch, len(batches) > 1) for batch in batches]
+        extracted = [item for future in futures for item in future.result()]
+        with connect(settings.db_path) as con:
+            stats = store_extractions(con, extracted, now)
+        total.new += stats.new
+        total.updated += [eid for eid in stats.updated if eid not in total.updated and eid not in total.new]
+        total.linked += stats.linked
+        previous = keys
 
 
 def publish_artifacts(summary: dict) -> None:
@@ -161,8 +172,9 @@ def collect(settings: Settings, specs: list, states: dict) -> tuple[list[FeedRes
     """Poll every feed (a task each), keep the entries not stored yet, and turn them into articles or skips."""
     with build_client(settings) as client:
         robots = Robots(client, settings)
-        futures = [poll_feed_task.submit(client, spec, states.get(spec.url), settings) for spec in specs]
-        results = [future.result() for future in futures]
+        futures = [poll_feeds_task.submit(client, group, states, settings)
+                   for group in chunked(specs, settings.feeds_per_task)]
+        results = [result for future in futures for result in future.result()]
         candidates = new_entries(results, set())
         with connect(settings.db_path) as con:
             entries = new_entries(results, known_url_keys(con, [e.url_key for e in candidates]))

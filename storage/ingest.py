@@ -118,7 +118,7 @@ def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[
     rows = con.execute(
         "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url FROM articles a "
         "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = ? "
-        "ORDER BY a.fetched_at, a.url_key LIMIT ?",
+        "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT ?",  # first copies before copies
         [extractor_version, limit],
     ).fetchall()
     names = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url")

@@ -33,6 +33,8 @@ class Settings:
     per_host: int = 2
     page_workers: int = 8
     batch_size: int = 50
+    feeds_per_task: int = 25
+    extract_chunk: int = 500  # articles extracted and clustered per round (bounds memory on a large backlog)
     allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
     respect_robots: bool = True
     base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)
