@@ -237,6 +237,35 @@ SUB_EVENTS = [
         "Strategic developments",
         "Other",
     ),
+    (
+        "en",
+        "Jihadists hit Sevare army camp with armed drones",
+        "Jihadist fighters attacked the Malian army's camp in Sevare with explosive-laden drones on Wednesday.",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        "fr",
+        "Des drones kamikazes frappent le camp de Sévaré",
+        "Des jihadistes ont attaqué mercredi le camp de Sévaré avec des drones kamikazes.",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    ),
+    (
+        "fr",
+        "Tombouctou : Africa Corps remet le camp de Ber aux FAMa",
+        "Le camp de Ber est désormais placé sous le contrôle exclusif des Forces armées maliennes (FAMa). Les éléments "
+        "d'Africa Corps l'ont quitté mercredi lors d'une cérémonie de passation.",
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    (
+        "en",
+        "Russian forces hand Ber camp to Malian army",
+        "Russian Africa Corps troops left the Ber camp on Wednesday, which is now under the control of the Malian army.",
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
 ]
 
 
@@ -247,6 +276,56 @@ def test_sub_event_type(lang: str, title: str, text: str, etype: str, sub: str) 
     main = result.events[0]
     assert (main.event_type, main.sub_event_type) == (etype, sub)
     assert main.event_date == "2024-03-13"
+
+
+# (language, title, text, actor1, actor2) — published Friday 2024-03-15
+ACTORS = [
+    (
+        "en",
+        "Jihadists hit Sevare army camp with armed drones",
+        "Jihadist fighters attacked the Malian army's camp in Sevare with explosive-laden drones on Wednesday. "
+        "JNIM said on Wednesday that its fighters had used modified commercial drones.",
+        "JNIM",
+        "Military Forces of Mali",
+    ),
+    (
+        "fr",
+        "Burkina : l'armée annonce des frappes près d'Arbinda",
+        "L'armée burkinabè a affirmé jeudi avoir neutralisé une cinquantaine de jihadistes de l'EIGS lors de frappes "
+        "aériennes menées mercredi près d'Arbinda.",
+        "Military Forces of Burkina Faso",
+        "ISSP",
+    ),
+    (
+        "en",
+        "Drone strike kills civilians near Tinzaouaten, rebels say",
+        "A drone strike near Tinzaouaten killed at least eight civilians on Wednesday, the FLA rebels said.",
+        "Military Forces of Mali",
+        "Civilians",
+    ),
+    (
+        "fr",
+        "Tombouctou : Africa Corps remet le camp de Ber aux FAMa",
+        "Le camp de Ber est désormais placé sous le contrôle exclusif des Forces armées maliennes (FAMa). Les éléments "
+        "d'Africa Corps l'ont quitté mercredi lors d'une cérémonie de passation.",
+        "Africa Corps",
+        "Military Forces of Mali",
+    ),
+    (
+        "fr",
+        "Un car saute sur un engin explosif près de Boni",
+        "Neuf passagers ont été tués mercredi lorsque leur car a sauté sur un engin explosif près de Boni. "
+        "L'attaque n'a pas été revendiquée.",
+        "Unidentified Armed Group",
+        "Civilians",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang,title,text,actor1,actor2", ACTORS, ids=[r[1][:40] for r in ACTORS])
+def test_actors(lang: str, title: str, text: str, actor1: str, actor2: str) -> None:
+    main = extract(title, text, "2024-03-15", lang).events[0]
+    assert (main.actor1, main.actor2) == (actor1, actor2)
 
 
 # (language, sentence(s), fatalities, low, high)
@@ -305,6 +384,31 @@ FATALITIES = [
     ("en", ["Five civilians were wounded and two abducted."], 0, None, None),
     ("fr", ["Un militaire a été tué et un autre blessé."], 1, None, None),
     ("en", ["A French soldier was killed when his vehicle struck a mine."], 1, None, None),
+    # a count binds to a person noun or a kill verb; vehicles, livestock, buildings, attacks are never people
+    ("en", ["Militants set fire to about 30 fuel tankers and killed three drivers."], 3, None, None),
+    ("fr", ["Les assaillants ont incendié une trentaine de camions-citernes et tué trois chauffeurs."], 3, None, None),
+    ("en", ["Gunmen stole 200 head of cattle, burned 40 houses and killed four herders."], 4, None, None),
+    ("fr", ["Des hommes armés à bord de 30 motos ont tué cinq soldats."], 5, None, None),
+    ("fr", ["L'armée a reconnu une attaque terroriste complexe, sans donner de bilan."], 0, None, None),
+    ("en", ["Gunmen attacked the village on 3 March, killing 12."], 12, None, None),
+    ("fr", ["Des hommes armés ont attaqué le village, tuant 12."], 12, None, None),
+    ("fr", ["L'attaque a fait 12 tués et 5 blessés."], 12, None, None),
+    ("en", ["The attack left 12 killed and 5 wounded."], 12, None, None),
+    ("fr", ["Le bilan s'élève à 12."], 12, None, None),
+    ("en", ["The death toll rose to 12."], 12, None, None),
+    ("fr", ["Une source hospitalière fait état d'une quinzaine de blessés."], 0, None, None),
+    # sources are not victims; a total is not summed with its own breakdown
+    (
+        "en",
+        ["Militants killed at least a dozen soldiers, according to two officials and a local resident."],
+        12,
+        None,
+        None,
+    ),
+    ("en", ["Twelve people were killed: eight civilians and four soldiers."], 12, None, None),
+    ("en", ["Gunmen killed 35 people, 31 of them women."], 35, None, None),
+    ("en", ["Three U.S. special operations soldiers and four Nigerien soldiers were killed."], 7, None, None),
+    ("fr", ["Une trentaine de « terroristes » ont été neutralisés."], 30, None, None),
 ]
 
 

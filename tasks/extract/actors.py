@@ -50,6 +50,7 @@ FORCE_NOUN = (
     r"gendarmes?|gendarmerie|garde nationale|national guard|defence ministry|defense ministry|état-major"
 )
 ACRONYMS = {"FAMa": "ML", "FAMA": "ML", "FAN": "NE", "ANT": "TD", "FAB": "BJ", "FAT": "TG", "FANB": "BF", "BIR": "CM"}
+ACRONYM_RE = re.compile(r"\b(?:" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b")
 GENERIC_FORCES = re.compile(
     r"\b(l'arm[ée]e|the army|the military|army|soldiers?|soldats?|militaires?|troops?|forces de d[ée]fense et de "
     r"s[ée]curit[ée]|FDS|security forces|forces de s[ée]curit[ée]|gendarmes?|gendarmerie|forces arm[ée]es|armed forces|"
@@ -58,7 +59,7 @@ GENERIC_FORCES = re.compile(
 )
 POLICE = re.compile(r"\b(police|policiers?|police officers?|policemen|commissariat)\b", re.IGNORECASE)
 UNNAMED = re.compile(
-    r"\b(hommes arm[ée]s|individus arm[ée]s|gunmen|assaillants?|attackers?|assailants?|jihadistes?|djihadistes?|"
+    r"\b(hommes arm[ée]s|individus arm[ée]s|gunmen|assaillants?|attackers?|assailants?|jihadistes?|djihadistes?|jihadists|"
     r"militants?|terroristes?|terrorists?|insurgents?|armed men|groupes? arm[ée]s?|armed groups?|bandits?|"
     r"ravisseurs|kidnappers|extr[ée]mistes|extremists|combattants|fighters|hors-la-loi|islamists?|islamistes?|"
     r"kamikazes?|suicide (?:bomber|attacker)s?|hommes à moto|men on motorbikes|armed individuals|unidentified gunmen)\b",
@@ -195,9 +196,8 @@ def _national(text: str) -> list[ActorMention]:
             kind = "police" if police else "foreign" if code == "FR" else "state"
             out.append(ActorMention(name or "", kind, start, end))
             break
-    for acronym, code in ACRONYMS.items():
-        for m in re.finditer(rf"\b{acronym}\b", text):
-            out.append(ActorMention(state_forces(code) or "", "state", m.start(), m.end()))
+    for m in ACRONYM_RE.finditer(text):
+        out.append(ActorMention(state_forces(ACRONYMS[m.group(0)]) or "", "state", m.start(), m.end()))
     return out
 
 

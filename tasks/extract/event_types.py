@@ -5,7 +5,9 @@ turns the cues of an event's passage (headline + its sentences) and who the vict
 (event_type, sub_event_type), spelled exactly as ACLED spells them. The ordering encodes ACLED's rules:
 a coup is a strategic development; an IED or car bomb followed by gunfire is an armed clash; killing and
 kidnapping in one raid is one attack; a town taken from armed opponents is a territorial battle, from nobody
-but civilians an attack; a withdrawal, deployment or base handover is a change to group/activity.
+but civilians an attack; a withdrawal, deployment or base handover is a change to group/activity, unless the text
+says who now controls the place ("placé sous le contrôle des FAMa"): a non-violent transfer of territory. A drone
+attack is an air/drone strike whoever flies the drone.
 """
 
 from __future__ import annotations
@@ -54,11 +56,15 @@ CUES = {
     "excessive": r"tir[ée]?s? (?:à balles réelles )?sur (?:les |des )?manifestants|fired (?:live rounds )?(?:on|at) (?:the )?"
     r"(?:protesters|demonstrators|crowd)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:ont été )?tu[ée]s|"
     r"protesters (?:were )?killed|killing (?:\w+ )?protesters",
-    "suicide": r"kamikazes?|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
+    "suicide": r"(?<!drones )(?<!drone )kamikazes?(?! drones?)|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
     r"blew (?:himself|herself|themselves) up|ceintures? d'explosifs|explosive (?:vest|belt)s?|S?VBIED",
     "air": r"frappes? a[ée]riennes?|air ?strikes?|airstrikes?|drone strikes?|frappes? de drones?|bombardements? a[ée]riens?|"
     r"aircraft (?:bombed|struck|hit)|warplanes|avions? de chasse|fighter jets|helicopter gunships?|h[ée]licopt[èe]res? de combat|"
-    r"aerial bombardment|raids? a[ée]riens?|air raids?|drone attack|attaque de drone|frappé par (?:un|des) drones?|bombed",
+    r"aerial bombardment|raids? a[ée]riens?|air raids?|drone attacks?|attaques? de drones?|frappé par (?:un|des) drones?|bombed|"
+    r"(?:armed|explosives?-laden|explosive|kamikaze|suicide|attack|modified|commercial|weaponi[sz]ed|fpv) drones?|"
+    r"drones? (?:arm[ée]s|kamikazes?|pi[ée]g[ée]s|explosifs|charg[ée]s d'explosifs)|(?:attaques?|frappes?) (?:au|par) drones?|"
+    r"drone (?:raids?|bombings?)|with (?:\w+ )?drones|(?:à l'aide|au moyen) de drones|par des drones|"
+    r"(?:dropp\w*|larg\w*) (?:des )?(?:munitions|explosi\w+|bombs|bombes|grenades)",
     "shelling": r"obus|mortiers?|roquettes?|rockets?|mortar\w*|shell(?:s|ing|ed)\b|artiller\w*|tirs indirects|indirect fire|missiles?",
     "ied": r"engins? explosifs?(?: improvis[ée]s?)?|explosive devices?|\bIEDs?\b|landmines?|mines? (?:artisanales?|antipersonnel)|"
     r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
@@ -81,11 +87,14 @@ CUES = {
     r"le village)|held the town|s'est empar[ée]|se sont empar[ée]s|captured the (?:town|base|camp)|ont occup[ée]|tenu la ville|"
     r"contr[ôo]le de la (?:ville|localit[ée])|took over",
     "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]part|"
-    r"left (?:the|its) (?:base|camp|town)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
-    r"remis\w* (?:sa|leur|leurs|la|les|ses) (?:base|positions?|camps?|emprises?)|r[ée]troc[ée]d\w*|pass(?:e|ent) le relais|"
+    r"left (?:the|its|their) (?:[\w-]+ )?(?:base|camp|town|positions?)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
+    r"rem(?:is|ise|et|ettent|ettre|ettra)\w* (?:sa|leur|leurs|la|le|les|ses) (?:\w+ )?(?:base|positions?|camps?|emprises?|postes?)|"
+    r"r[ée]troc[ée]d\w*|r[ée]trocession|passation|pass(?:e|ent) le relais|"
     r"prend(?:s|re)? le relais|take over from|replaced by|remplac[ée]s? par|"
     r"deploy\w*|d[ée]ploy[ée]\w*|d[ée]ploiement|redeploy\w*|arrived (?:in|to)|moved in|relocat\w*|dissolution|dissolved|disbanded|"
     r"repli\w*|plié bagage|evacuated (?:its|their) (?:base|camp)|fermeture (?:de la|du) (?:base|camp)",
+    "control": r"sous (?:le )?contr[ôo]le(?: \w+)? d(?:es?|u|'|e la)\b|under (?:the )?(?:\w+ )?control of|"
+    r"(?:hand\w*|transferr?\w*|c[ée]d\w*|remis\w*) (?:over )?(?:the )?contr[ôo]le?|now controlled by|d[ée]sormais contr[ôo]l[ée]",
     "agreement": r"accords? de (?:paix|cessez-le-feu)|ceasefire|cessez-le-feu|peace (?:deal|agreement)|signed an? (?:agreement|accord|deal)|"
     r"sign[ée] un accord|truce|tr[êe]ve|prisoner exchange|[ée]change de prisonniers",
     "base": r"(?:install[ée]|[ée]tabli|established|set up|opened|ouvert) (?:a|une|un|its|leur|sa) (?:new |nouvelle |nouveau )?"
@@ -198,6 +207,10 @@ def _violence_or_development(found: AbstractSet[str], *, armed_target: bool, civ
         return "Armed clash"
     if "attack" in found and (civilian_victims or _killing(found)):
         return "Attack"
+    if "change" in found and "control" in found:
+        return (
+            "Non-violent transfer of territory"  # a force hands a camp or town over, and the text says who now holds it
+        )
     for cue, sub in (("agreement", "Agreement"), ("base", "Headquarters or base established"),
                      ("disrupted", "Disrupted weapons use"), ("change", "Change to group/activity")):  # fmt: skip
         if cue in found:

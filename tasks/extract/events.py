@@ -18,7 +18,7 @@ from typing import Any
 
 from tasks.extract import actors as actor_rules
 from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
-from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
+from tasks.extract.event_types import cue_position, cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
 from tasks.extract.sentences import Sentence
 from tasks.models import Event, Evidence
@@ -56,11 +56,21 @@ DISTANCE = re.compile(
     r"(?:\s+(?:au |à l'|to the |north|south|east|west|nord|sud|est|ouest)[\w-]*)*\s+(?:de |d'|du |of |from )(?:la |le |l'|the )?$",
     re.IGNORECASE,
 )
+SAME_DAY = re.compile(
+    r"\b(le même jour|the same day|that same day|ce même jour|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
+    re.IGNORECASE,
+)
+LIST_GAP = re.compile(
+    r"\s*,\s*|\s*,?\s*(?:and|et|ainsi que|as well as|&)\s+(?:(?:in|at|à|a|near|près de|dans)\s+)?(?:(?:le|la|les|the)\s+)?",
+    re.IGNORECASE,
+)
+ROUTE_BEFORE = re.compile(r"\b(?:entre|between|axe|route|road|reliant|linking|tron[çc]on|stretch)\b[^.,;]{0,30}$", re.I)
 KICKER = re.compile(r"^[^:]{2,40}\s:\s")
 DATELINE = re.compile(r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s")
 REPORTED = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
-    r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan)\b[^.]{0,12}$",
+    r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan|a affirmé|ont affirmé|claimed|"
+    r"a revendiqué|a assuré)\b[^.]{0,12}$",
     re.IGNORECASE,
 )
 ROAD = re.compile(
@@ -75,6 +85,17 @@ REACTION = re.compile(
     re.IGNORECASE,
 )
 TARGET_RANK = {"un": 0, "state": 1, "police": 1, "progov": 2, "foreign": 3}
+ARMED_GROUPS = ("jihadist", "rebel", "militia")
+OWN_CLAIM = re.compile(
+    r"\b(?:said|says|claimed|announced|a (?:affirmé|annoncé|revendiqué|indiqué)|affirme|revendique)\b[^.]{0,40}?"
+    r"\b(?:its|ses|leurs?) (?:fighters|men|militants|combatants|combattants|hommes|éléments|moudjahidines?|mujahideen)\b",
+    re.IGNORECASE,
+)
+RECEIVER = re.compile(
+    r"(?:\baux?|\bà (?:la |l')?|\bto (?:the )?|\bover to (?:the )?|contr[ôo]le (?:\w+ )?(?:des|du|de la|de l')|"
+    r"control of (?:the )?|remplac[ée]s? par (?:les |la |le |l')?|replaced by (?:the )?)\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -84,6 +105,8 @@ class Passage:
     day: date | None = None
     precision: int | None = None
     date_sentence: Sentence | None = None
+    lead: list[Sentence] = field(default_factory=list)  # the anchor's paragraph before it, when no event took it
+    same_day_as: Passage | None = None  # "Le même jour, à Koro, ...": an undated incident on an earlier one's day
 
 
 @dataclass(frozen=True)
@@ -137,6 +160,7 @@ def anchors(body: list[Sentence], reference: date | None, title: str = "", place
     passages: list[Passage] = []
     title_cues = cues(title) if is_violent(cues(title)) or cues(title) & set(STRATEGIC) - {"change"} else frozenset()
     towns = [pl for pl in places or [] if pl.kind in TOWN_KINDS]
+    orphans: list[Sentence] = []
     for i, s in enumerate(body):
         found = cues(s.text) | (title_cues if i == 0 else frozenset())
         eventful = (
@@ -148,9 +172,13 @@ def anchors(body: list[Sentence], reference: date | None, title: str = "", place
         else:
             opens = eventful and not background and _new_incident(s, passages, reference, towns)
         if opens:
-            passages.append(Passage(s, [s]))
+            lead = [t for t in orphans if t.paragraph == s.paragraph] if not passages else []
+            same_day = passages[-1] if passages and not recent_dates(s, reference) else None
+            passages.append(Passage(s, [s], lead=lead, same_day_as=same_day))
         elif passages and not background:
             passages[-1].sentences.append(s)
+        elif not background:
+            orphans.append(s)
     return passages
 
 
@@ -161,20 +189,35 @@ def _forces_act(s: Sentence) -> bool:
 
 
 def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, towns: list) -> bool:
-    """A dated, eventful sentence that is not a reaction and does not restate a day and place already reported."""
-    dated = recent_dates(s, reference)
-    if not dated or REACTION.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
+    """An eventful sentence that is not a reaction and does not restate a day and place already reported: a new day,
+    a town no earlier passage names, or a named town on a day other than the one it was reported for. Undated, it
+    must say it happened elsewhere the same day ("le même jour, à Koro")."""
+    if REACTION.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
         return False
+    dated = recent_dates(s, reference)
+    earlier = [t for p in passages for t in p.sentences]
+    own = {pl.name for pl in towns if s.start <= pl.start < s.end}
+    seen = {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in earlier)}
+    if not dated:
+        return bool(SAME_DAY.search(s.text)) and bool(own) and not own & seen
     if SEPARATE.search(s.text):
         return True
-    earlier = [t for p in passages for t in p.sentences]
     known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
     days = {d.day for d in dated if d.day}
     if days and not any(abs((day - k).days) <= 1 for day in days for k in known):
         return True
-    seen = {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in earlier)}
-    own = {pl.name for pl in towns if s.start <= pl.start < s.end}
-    return bool(own) and not own & seen
+    if own and not own & seen:
+        return True
+    town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
+    return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
+
+
+def _towns_in(p: Passage, towns: list) -> set[str]:
+    return {pl.name for pl in towns if p.anchor.start <= pl.start < p.anchor.end}
+
+
+def _days(p: Passage, reference: date | None) -> set[date]:
+    return {d.day for d in recent_dates(p.anchor, reference) if d.day}
 
 
 def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
@@ -192,6 +235,8 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
         p.day, p.precision = d.day, d.precision if d.day else None
         if p.day and not ctx.reference_exact and d.kind not in ("explicit", "numeric"):
             p.precision = 3  # a weekday resolved against a month-only reference
+    elif p.same_day_as is not None and p.same_day_as.day:
+        p.day, p.precision = p.same_day_as.day, p.same_day_as.precision
     elif title_dates:
         p.day, p.precision = title_dates[0].day, title_dates[0].precision
 
@@ -255,7 +300,7 @@ def figures_of(p: Passage, lang: str) -> list[list[Figure]]:
 
 def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
     """The events a passage describes: one, or two when civilians were killed apart from a fight with forces."""
-    per_sentence = figures_of(p, ctx.lang)
+    per_sentence = [_victims_named(s.text, fs) for s, fs in zip(p.sentences, figures_of(p, ctx.lang), strict=True)]
     civ = [
         i
         for i, fs in enumerate(per_sentence)
@@ -264,7 +309,7 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
     armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
     if not (civ and armed):
         event = build_event(p, ctx, main, per_sentence)
-        return [event] if event else []
+        return _per_town(event, p.anchor, ctx) if event else []
     parts = []
     for idx in (civ, [i for i in range(len(p.sentences)) if i not in civ]):
         sub = Passage(p.sentences[idx[0]], [p.sentences[i] for i in idx], p.day, p.precision, p.date_sentence)
@@ -272,9 +317,62 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
             build_event(sub, ctx, main, [per_sentence[i] for i in idx], victims="civilians" if idx is civ else "forces")
         )
     events = [e for e in parts if e]
+    if len(events) == 2:  # "turned on civilians in the town": the same town as the fight, unless named apart
+        events = [_placed_like(e, events[1 - i]) for i, e in enumerate(events)]
     if main and len(events) == 2 and _title_favours_forces(ctx.title):
         events.reverse()
     return events
+
+
+def _placed_like(event: Event, other: Event) -> Event:
+    if event.location or not other.location or other.country != event.country:
+        return event
+    return replace(
+        event, location=other.location, admin1=other.admin1, admin2=other.admin2, latitude=other.latitude,
+        longitude=other.longitude, geo_precision=other.geo_precision,
+    )  # fmt: skip
+
+
+def _per_town(event: Event, anchor: Sentence, ctx: Context) -> list[Event]:
+    """ "Rockets hit camps in Gao, Kidal and Menaka": one event per town of a list that holds the event's town."""
+    chain = _town_list(anchor, ctx.places)
+    if len(chain) < 2 or event.location not in {pl.name for pl in chain}:
+        return [event]
+    out = [event]
+    for pl in chain:
+        if pl.name != event.location and pl.country == event.country:
+            out.append(replace(
+                event, location=pl.name, admin1=pl.admin1, admin2=getattr(pl, "admin2", None),
+                latitude=pl.latitude, longitude=pl.longitude,
+            ))  # fmt: skip
+    return out
+
+
+def _town_list(s: Sentence, places: list) -> list:
+    """The towns the sentence lists together ("à Bankass et à Koro"; not a road "entre X et Y")."""
+    towns = [pl for pl in places if pl.kind in ("town", "hotspot") and s.start + dateline_end(s) <= pl.start < s.end]
+    best: list = []
+    chain: list = []
+    for pl in towns:
+        if chain and LIST_GAP.fullmatch(s.text[chain[-1].end - s.start : pl.start - s.start]):
+            chain.append(pl)
+            continue
+        if len(chain) > len(best):
+            best = chain
+        chain = [] if ROUTE_BEFORE.search(s.text[: pl.start - s.start][-40:]) else [pl]
+    best = chain if len(chain) > len(best) else best
+    return list({pl.name: pl for pl in best}.values())
+
+
+def _victims_named(text: str, figures: list[Figure]) -> list[Figure]:
+    """ "turned on civilians ..., killing 35 people": a toll of people in a sentence that names only civilians as
+    victims is the civilians' toll."""
+    if not any(f.group == "people" for f in figures) or any(f.group in ("state", "attackers") for f in figures):
+        return figures
+    kinds = {m.kind for m in actor_rules.find_actors(text, None)}
+    if "civilians" not in kinds or kinds & {"state", "police", "foreign", "un", "progov"}:
+        return figures
+    return [replace(f, group="civilians") if f.group == "people" else f for f in figures]
 
 
 def _killed(figures: list[Figure], groups: tuple[str, ...]) -> bool:
@@ -300,7 +398,7 @@ def build_event(
     if country is None:
         return None
     title = [ctx.title] if main else []
-    head = [s.text for s in p.sentences if s.paragraph == p.anchor.paragraph] + title
+    head = [s.text for s in p.lead + p.sentences if s.paragraph == p.anchor.paragraph] + title
     found = passage_cues(head)
     if main and not any(per_sentence):
         per_sentence = [casualties(ctx.title, ctx.lang)]
@@ -325,7 +423,15 @@ def build_event(
         etype, sub = "Violence against civilians", "Attack"
     elif victims == "forces" and etype == "Violence against civilians":
         etype, sub = "Battles", "Armed clash"
-    actor1, actor2 = _actors(etype, sub, ctx, mentions, passage_mentions, country, civilians_killed or civilian_victims)
+    named = [m.name for _, m in ctx.attributions] + _claimed(p, country)
+    if sub == "Non-violent transfer of territory":
+        texts = [s.text for s in p.lead] + [anchor_text] + [s.text for s in p.sentences[1:]]
+        actor1, actor2 = _transfer_actors(texts, country, p.day)
+    else:
+        actor1, actor2 = _actors(
+            etype, sub, (mentions, passage_mentions, named), country, civilians_killed or civilian_victims,
+            _armed_group_strikes(anchor_text, mentions),
+        )  # fmt: skip
     count = tally(per_sentence if etype != "Violence against civilians" else _civilian_only(per_sentence))
     if sub in ("Peaceful protest", "Protest with intervention"):
         count = replace(count, fatalities=0, low=None, high=None)  # deaths that prompted a protest are not its own
@@ -351,13 +457,43 @@ def _civilian_only(per_sentence: list[list[Figure]]) -> list[list[Figure]]:
     return [[f for f in fs if f.group in ("civilians", "people")] or fs for fs in per_sentence]
 
 
+def _armed_group_strikes(text: str, mentions: list) -> bool:
+    """ "Jihadist fighters attacked the camp with explosive-laden drones": an armed group is the drone's subject."""
+    at = cue_position(text, "air")
+    subject = next((m for m in mentions if m.kind != "civilians" and at is not None and m.start < at), None)
+    return subject is not None and subject.kind in (*ARMED_GROUPS, "unidentified")
+
+
+def _claimed(p: Passage, country: str) -> list[str]:
+    """Named groups that speak for the attack in the passage ("JNIM said its fighters had ...")."""
+    out = []
+    for s in p.sentences:
+        if OWN_CLAIM.search(s.text):
+            out += [m.name for m in actor_rules.find_actors(s.text, country, p.day) if m.kind in ARMED_GROUPS]
+    return out
+
+
+def _transfer_actors(texts: list[str], country: str, when: date | None) -> tuple:
+    """A handover: actor1 the force that hands the place over, actor2 the force it is handed to ("aux FAMa")."""
+    found = [
+        (m.name, bool(RECEIVER.search(text[max(0, m.start - 40) : m.start])))
+        for text in texts
+        for m in actor_rules.find_actors(text, country, when)
+        if m.kind in TARGET_RANK or m.kind in ARMED_GROUPS
+    ]
+    receiver = next((name for name, receives in found if receives), None)
+    giver = next((name for name, _ in found if name != receiver), None)
+    return (giver, receiver) if giver else (receiver, None)
+
+
 def _actors(
-    etype: str, sub: str, ctx: Context, anchor: list, passage: list, country: str, civilian_victims: bool
+    etype: str, sub: str, found: tuple[list, list, list[str]], country: str, civilian_victims: bool, group_strike: bool
 ) -> tuple:
     """ACLED's actor conventions: perpetrator named in the anchor or credited anywhere; target by type."""
-    anchor_named = [m.name for m in anchor if m.kind in ("jihadist", "rebel", "militia")]
+    anchor, passage, credited = found
+    anchor_named = [m.name for m in anchor if m.kind in ARMED_GROUPS]
     mentions = anchor + passage
-    named = list(dict.fromkeys(anchor_named + [m.name for _, m in ctx.attributions]))
+    named = list(dict.fromkeys(anchor_named + credited))
     in_anchor = {m.name for m in anchor}
     forces = sorted(
         (m for m in mentions if m.kind in TARGET_RANK), key=lambda m: (m.name not in in_anchor, TARGET_RANK[m.kind])
@@ -374,6 +510,9 @@ def _actors(
         return f"Mutiny of Military Forces of {cname}", f"Government of {cname}"
     if sub in ("Change to group/activity", "Headquarters or base established", "Arrests", "Agreement"):
         return (in_order or named or [None])[0], None
+    if sub == "Air/drone strike" and group_strike:
+        target = force_names or ["Civilians" if civilian_victims else None]
+        return (named or [unidentified])[0], target[0]  # armed groups fly drones too
     if sub == "Air/drone strike":
         return (in_order or [actor_rules.state_forces(country)])[0], (
             "Civilians" if civilian_victims else (named or [unidentified])[0]

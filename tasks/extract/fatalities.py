@@ -49,7 +49,8 @@ GROUPS = {
     r"partenaires|comrades|camarades|colleagues|collègues|members|membres|recrues|recruits",
     "attackers": r"assaillants?|terroristes?|jihadistes?|djihadistes?|militants?|insurgents?|fighters?|combattants?|"
     r"attackers?|assailants?|gunmen|kamikazes?|suicide bombers?|bandits?|rebelles?|rebels?|islamistes?|islamists?|"
-    r"hommes armés|éléments|of the attackers|of the assailants|des assaillants",
+    r"hommes armés|éléments|of the attackers|of the assailants|des assaillants|terrorists?|jihadists?|extremists?|"
+    r"extrémistes|insurgés|ennemis|enemy|enemies",
     "civilians": r"civils?|civilians?|villageois|villagers|habitants?|residents?|femmes|women|enfants|children|"
     r"élèves|pupils|students|fidèles|worshippers|éleveurs|herders|farmers|agriculteurs|commerçants|traders|"
     r"passagers|passengers|displaced|déplacés|réfugiés|refugees|enseignants|teachers|miners|orpailleurs|chrétiens|"
@@ -61,6 +62,51 @@ GROUPS = {
     r"more|d'entre eux|of them|from the|from|de ses|of its|among",
 }
 GROUP_WORD = {name: re.compile(rf"(?:{p})", re.IGNORECASE) for name, p in GROUPS.items()}
+NOT_PERSON = re.compile(
+    r"(?:v[ée]hicules?|vehicles?|camions?(?:-citernes?)?|trucks?|tankers?|citernes?|lorries|lorry|motos?|motocyclettes?|"
+    r"motorcycles?|motorbikes?|bikes?|cars?|voitures?|bus|buses|autocars?|pick-?ups?|minibus|convois?|convoys?|"
+    r"maisons?|houses?|homes?|cases|huts?|habitations?|b[âa]timents?|buildings?|boutiques?|shops?|magasins?|stores?|"
+    r"[ée]coles?|schools?|classes|[ée]glises?|churches|mosqu[ée]es?|mosques?|h[ôo]pitaux|centres?|clinics?|"
+    r"greniers?|granaries|puits|wells?|ponts?|bridges?|pyl[ôo]nes?|antennas?|antennes?|engins?|machines?|"
+    r"villages?|localit[ée]s?|communes?|towns?|cities|villes?|camps?|bases?|postes?|posts?|positions?|checkpoints?|"
+    r"têtes|head|heads|b[ée]tail|cattle|cows?|vaches?|b[œo]eufs?|bovins|moutons?|sheep|goats?|ch[èe]vres?|"
+    r"chameaux|camels?|[âa]nes|donkeys?|animaux|animals?|livestock|ovins|caprins|"
+    r"armes?|weapons?|fusils?|rifles?|guns?|kalachnikovs?|ak-?47s?|munitions?|rounds?|cartouches?|ammunition|"
+    r"drones?|mines?|bombes?|bombs?|obus|roquettes?|rockets?|grenades?|missiles?|"
+    r"km|kilom[èe]tres?|kilometres?|kilometers?|miles?|m[èe]tres?|metres?|meters?|heures?|hours?|minutes?|"
+    r"jours?|days?|semaines?|weeks?|mois|months?|ans|ann[ée]es?|years?|fois|times|"
+    r"francs?|fcfa|cfa|dollars?|euros?|nairas?|tonnes?|tons?|litres?|liters?|barils?|barrels?|sacs?|bags?|kg|kilos?|"
+    r"hectares?|pour|percent|provinces?|r[ée]gions?|pays|countries|[ée]tats|states|districts?|"
+    r"attaques?|attacks?|assauts?|assaults?|raids?|embuscades?|ambush(?:es)?|explosions?|frappes?|strikes?|"
+    r"op[ée]rations?|incidents?|affrontements?|clashes|combats?|[ée]v[ée]nements?|events?)",
+    re.IGNORECASE,
+)
+PHRASE_END = re.compile(
+    r"[,;:()]|(?<![A-Z])\.(?:\s|$)|\s(?:and|et|or|ou|while|tandis|alors|but|mais|who|qui|that|que|on|in|at|à|dans|near|près|lors|"
+    r"during|pendant|since|depuis|when|lorsque|after|après|before|avant)\s",
+    re.IGNORECASE,
+)
+OUTCOME_AFTER = re.compile(
+    rf"^\s*(?:(?:ont|sont|have|had|were|was|are|ont été|have been|had been|avaient été|were all|sont tous)\s+)?"
+    rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED})\b",
+    re.IGNORECASE,
+)
+OUTCOME_BEFORE = re.compile(
+    r"(?:\b(?:killing|killed|kills|kill|tuant|tué|tue|massacring|massacred|executed|executing|wounding|injuring|"
+    r"blessant|abducting|kidnapping|enlevant|abducted|kidnapped|enlevé|claiming the lives of|coûté la vie à|"
+    r"coûtant la vie à)|\b(?:bilan|toll|nombre de (?:morts|victimes|tués))\b[^.,;]{0,30}?\b(?:à|de|d'|to|at|of|is|was|est))"
+    r"\s+(?:(?:au moins|at least|plus d[e']|more than|over|some|about|around|environ|près d[e']|nearly|quelque|"
+    r"approximately|roughly|a total of|un total de)\s*)?$",
+    re.IGNORECASE,
+)
+ATTRIBUTED = re.compile(
+    r"\b(?:according to|selon|d'après|cités? par|quoted by)\b",
+    re.IGNORECASE,
+)
+MONTHS = (
+    r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
 WORD = re.compile(r"[\w'-]+")
 SINGLE = re.compile(
     r"(?<!['’])\b(?:un|une|a|an|one)\s+(?=(?:[\w-]+\s+){0,2}?(?:"
@@ -81,6 +127,9 @@ NEGATED = re.compile(
 )
 SUBSET = re.compile(
     r"(dont|including|among them|parmi lesquels|parmi eux|of them|of whom|y compris|notamment)\s*$", re.IGNORECASE
+)
+SUBSET_AFTER = re.compile(
+    r"\s*(?:of them|of whom|among them|d'entre (?:eux|elles)|parmi (?:eux|elles|lesquels))\b", re.I
 )
 CLAIM = re.compile(
     r"claim(?:ed|s)? (?:to have|it had|that its)|in a claim|said its (?:men|fighters)|"
@@ -151,9 +200,9 @@ def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
         if CONTRAST.search(text[last_end : m.start()]) and slots:
             alt += 1
         last_end = m.end()
-        group = _group(text[m.end() :])
-        if group is None:
-            continue
+        group = _group(text[m.end() :], before, lang)
+        if group is None or (slots and SUBSET_AFTER.match(text[m.end() :])):
+            continue  # "35 people, 31 of them women": the 31 are among the 35
         end = numbers[i + 1].start() if i + 1 < len(numbers) else len(text)
         outcome = _outcome(before, text[m.end() : end])
         qualifier = "approximate" if m.start() in approx else _qualifier(before)
@@ -201,11 +250,21 @@ def _sentence_counts(killed: list[Figure]) -> tuple[dict[str, int], dict[str, in
         groups[f.group] = groups.get(f.group, 0) + f.count
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
-    for groups in by_alt.values():
+    for groups in map(_people_total, by_alt.values()):
         for group, value in groups.items():
             lo[group] = min(lo.get(group, value), value)
             hi[group] = max(hi.get(group, value), value)
     return lo, hi
+
+
+def _people_total(counts: dict[str, int]) -> dict[str, int]:
+    """In one sentence, a "people" toll that covers the parties' tolls is their total, not one more party ("12
+    people were killed: 8 civilians and 4 soldiers" is 12)."""
+    parties = [v for g, v in counts.items() if g != "people"]
+    people = counts.get("people", 0)
+    if parties and (people > sum(parties) or (people == sum(parties) and len(parties) > 1)):
+        return {"people": people}
+    return counts
 
 
 def _merge_people(counts: dict[str, int]) -> dict[str, int]:
@@ -233,11 +292,19 @@ def _resolve_coordination(slots: list[list]) -> None:
 
 
 def _skipped(before: str) -> bool:
-    return bool(NEGATED.search(before) or SUBSET.search(before))
+    """A source ("according to two officials and a resident"), a subset ("dont 3 civils") or a negation."""
+    if NEGATED.search(before) or SUBSET.search(before):
+        return True
+    sources = list(ATTRIBUTED.finditer(before))
+    rest = before[sources[-1].end() :] if sources else ""
+    return bool(sources) and not re.search(r"[,;:]", rest) and not CUE.search(rest)
 
 
 def _outcome(before: str, segment: str) -> str | None:
     """What happened to the people a number counts: an active verb just before it, else its own clause."""
+    stated = OUTCOME_AFTER.match(segment)
+    if stated:
+        return _cue_outcome(CUE.search(stated.group(0)))  # "fait état d'une quinzaine de blessés": wounded
     m = ACTIVE_BEFORE.search(before)
     if m:
         return _cue_outcome(CUE.search(m.group(1))) or "killed"
@@ -247,6 +314,9 @@ def _outcome(before: str, segment: str) -> str | None:
     for cue in CUE.finditer(clause):
         if not re.search(r"(ing|ant)$", cue.group(0)) and cue.start() < 90:
             return _cue_outcome(cue)
+    bound = OUTCOME_BEFORE.search(before)
+    if bound:
+        return _cue_outcome(CUE.search(bound.group(0))) or "killed"
     if re.search(r"^[^;:]{0,130}?(?:\band\b|\bet\b|,|\bas well as\b|\bainsi que\b)\s*$", segment, re.IGNORECASE):
         return "defer"
     return None
@@ -285,7 +355,10 @@ def _countable(text: str, m: re.Match) -> bool:
     count = int(_digits(m.group(1)))
     follow = text[m.end() : m.end() + 14].lower()
     if re.match(
-        r"\s*(?:km|kilom|h\b|heures|hours|%|percent|pour cent|ans\b|years|mois|months|jours|days|ème|e\b|er\b)", follow
+        rf"\s*(?:km|kilom|h\b|heures|hours|%|percent|pour cent|ans\b|years|mois|months|jours|days|ème|e\b|er\b|"
+        rf"[ap]\.?m\b|gmt|(?:{MONTHS})\b)",
+        follow,
+        re.IGNORECASE,
     ):
         return False
     return count <= 5000 and not 1900 <= count <= 2100
@@ -295,14 +368,29 @@ def _digits(raw: str) -> str:
     return re.sub(r"[ \u202f,]", "", raw)
 
 
-def _group(after: str) -> str | None:
-    """The party a number counts: the first party noun within a few words after it."""
-    words = WORD.findall(after[:90])[:7]
+def _group(after: str, before: str = "", lang: str = "en") -> str | None:
+    """The party a number counts: the head noun of its phrase ("30 fuel tankers" counts no one), else "people" when
+    a kill verb is bound to the bare number ("12 killed", "12 tués", "killing 12", "bilan de 12").
+
+    English puts the head last ("3 special operations soldiers"), French first ("1 attaque terroriste")."""
+    end = PHRASE_END.search(after[:90])
+    phrase = after[: end.start() if end else 90]
+    words = WORD.findall(phrase)[:6]
+    thing = owner = False  # "30 fuel tankers": a thing; "3 véhicules de soldats": a thing that people own
     for i, word in enumerate(words):
-        for phrase in (" ".join(words[i : i + 3]), " ".join(words[i : i + 2]), word):
+        if word.isdigit():
+            break
+        for joined in (" ".join(words[i : i + 3]), " ".join(words[i : i + 2]), word):
             for name, rx in GROUP_WORD.items():
-                if rx.fullmatch(phrase):
-                    return name
+                if rx.fullmatch(joined):
+                    return None if owner else name
+        if NOT_PERSON.fullmatch(word):
+            thing = True
+            owner |= lang != "en" or (i + 1 < len(words) and bool(re.fullmatch(r"of|de|d'|des|du", words[i + 1], re.I)))
+    if thing:
+        return None
+    if OUTCOME_AFTER.match(phrase) or OUTCOME_BEFORE.search(before):
+        return "people"
     return None
 
 
