@@ -6,7 +6,6 @@ Expected errors (SahelwatchError) print one red line and exit 1; no traceback.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -92,9 +91,5 @@ def extract(input: Annotated[Path, typer.Option("--input", help="Articles, one J
     err.print(f"{count} articles → {output}")
 
 
-def main() -> None:  # pragma: no cover - console entry point for `python -m flows.cli`
+if __name__ == "__main__":  # pragma: no cover - `python -m flows.cli`
     app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -105,7 +105,7 @@ def store_events(settings: Settings, now: datetime) -> EventStats:
     """Extract the stored articles not yet run through this extractor version and cluster them into events, a
     bounded chunk at a time (memory stays flat however large the backlog). Articles stored by an earlier run whose
     events were not written (a crash, a lock) are picked up here."""
-    total, previous = EventStats(), set()
+    total, previous = EventStats(), set[str]()
     while True:
         with connect(settings.db_path) as con:
             rows = articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)

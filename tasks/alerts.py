@@ -10,8 +10,6 @@ A rule matches an event when every condition it names holds (a list matches when
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ import pycountry
 import yaml
 
 from tasks.errors import ConfigError
+from tasks.text import fold
 
 REVISION_FIELDS = ("fatalities", "fatalities_low", "fatalities_high", "location", "admin1", "country", "event_date")
 PRECISION = {1: "exact day", 2: "within a week", 3: "month only"}
@@ -203,12 +202,6 @@ def load_rules(path: str | Path) -> Rules:
 
 
 # --- matching -----------------------------------------------------------------------------------------------
-
-
-def fold(text: Any) -> str:
-    """Lower case, accents removed, punctuation as spaces: 'Ménaka' → 'menaka'."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 def _any_equal(wanted: Iterable[str], values: Iterable[Any]) -> bool:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
 from tasks.models import Event, Extraction
+from tasks.text import fold as fold_text
 
 K = TypeVar("K", bound=Hashable)
 
@@ -53,11 +53,7 @@ MERGED_FIELDS = (
 
 def fold(text: str | None) -> str:
     """Lower case, no accents, no punctuation, no '(2021-)' year tags: how names are compared."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"\([^)]*\d[^)]*\)", " ", text.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return fold_text(re.sub(r"\([^)]*\d[^)]*\)", " ", text or ""))
 
 
 def actor_id(name: str | None) -> str:

@@ -7,24 +7,15 @@ near-duplicates (syndicated copies with edits) are found by MinHash in `tasks.fi
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import replace
 
 from tasks.models import Article
-
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise_text(text: str) -> str:
-    """Case, accents, punctuation and spacing folded, so trivial re-formatting still hashes the same."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", folded).split())
+from tasks.text import fold
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha1(normalise_text(text).encode("utf-8")).hexdigest()
+    """sha1 of the folded text, so trivial re-formatting (case, accents, punctuation, spacing) hashes the same."""
+    return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
 
 
 def mark_exact_duplicates(articles: list[Article], known: dict[str, str]) -> list[Article]:

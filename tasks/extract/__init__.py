@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from functools import cache
 from datetime import date
+from functools import cache
 
 from tasks.extract import actors as actor_rules
 from tasks.extract import relevance
