@@ -163,3 +163,13 @@ def test_page_text_and_date_from_trafilatura_and_summary_fallback():
 
     article, skip = to_article(entry_for("http://example.org/b"), Skip("page", "http_404", "http://example.org/b"))
     assert article is None and skip.reason == "http_404"
+
+
+def test_language_is_detected_with_a_prior_for_the_outlets_languages():
+    from tasks.language import detect_language
+
+    assert detect_language("Gunmen killed 7 villagers near Djibo on Tuesday.")[0] == "en"  # 'sv' without the prior
+    assert detect_language("Des hommes armés ont tué cinq civils mardi à Gao, selon des sources locales.")[0] == "fr"
+    assert detect_language("هجوم مسلح على قاعدة عسكرية في مالي أسفر عن مقتل جنود")[0] == "ar"
+    assert detect_language("O presidente da república visitou a cidade do Porto ontem à tarde.")[0] == "pt"
+    assert detect_language("12 34 !!") == ("und", None)
