@@ -179,7 +179,7 @@ def collect(settings: Settings, specs: list, states: dict) -> tuple[list[FeedRes
         with connect(settings.db_path) as con:
             entries = new_entries(results, known_url_keys(con, [e.url_key for e in candidates]))
         articles, skips = process_entries(client, robots, entries, settings)
-    return results, entries, articles, skips
+    return results, entries, articles, [skip for r in results for skip in r.skips] + skips
 
 
 def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: list[Entry],

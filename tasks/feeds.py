@@ -31,7 +31,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.checkpoint import checkpoint
 from tasks.errors import ConfigError
 from tasks.http import Fetch, get_ok
-from tasks.models import Entry, FeedResult, FeedSpec, FeedState
+from tasks.models import Entry, FeedResult, FeedSpec, FeedState, Skip
 from tasks.settings import Settings
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.DOTALL | re.IGNORECASE)
@@ -98,25 +98,38 @@ def parse_document(body: bytes, headers: dict | None = None) -> feedparser.FeedP
     return feedparser.parse(io.BytesIO(body), response_headers=dict(headers or {}))
 
 
-def parse_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple[list[Entry], str | None]:
-    """Entries with a usable link (bozo feeds keep their good entries) and the bozo reason, if any."""
+def read_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple[list[Entry], list[Skip], str | None]:
+    """Entries with a usable link (bozo feeds keep their good entries), a Skip for each entry that has none or
+    repeats an earlier one, and the bozo reason, if any."""
     parsed = parse_document(body, headers)
     bozo = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"[:300] if parsed.bozo else None
     if bozo is None and not parsed.get("version") and not parsed.entries:
         bozo = "not a feed: no RSS or Atom element found"  # empty body, an HTML page, random bytes
-    entries, seen = [], set()
-    for item in parsed.entries:
+    entries: list[Entry] = []
+    skips: list[Skip] = []
+    seen: set[str] = set()
+    for n, item in enumerate(parsed.entries, 1):
         link = (item.get("link") or "").strip()
+        where = f"{spec.url}#entry-{n}"
         if not link.startswith(("http://", "https://")):
+            reason = "no_link" if not link else "bad_link"
+            skips.append(Skip("feed", reason, where, f"{(item.get('title') or '')[:80]!r} link={link[:120]!r}"))
             continue
         canon = canonical_url(link)
         key = url_key(canon)
         if key in seen:
+            skips.append(Skip("feed", "duplicate_entry", where, f"same link as an earlier entry: {canon[:200]}"))
             continue
         seen.add(key)
         entries.append(Entry(feed=spec.name, url=link, canonical_url=canon, url_key=key,
                              title=(item.get("title") or "").strip(), summary=(item.get("summary") or "").strip(),
                              published=_entry_date(item), guid=item.get("id")))
+    return entries, skips, bozo
+
+
+def parse_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple[list[Entry], str | None]:
+    """Entries with a usable link and the bozo reason, if any (`read_feed` without its skips)."""
+    entries, _, bozo = read_feed(spec, body, headers)
     return entries, bozo
 
 
@@ -133,14 +146,15 @@ def poll_feed(client: httpx.Client, spec: FeedSpec, state: FeedState | None, set
         checkpoint("feed.polled")
         return FeedResult(feed=spec, status=exc.status, error=f"{exc.reason}: {exc.detail}"[:300],
                           etag=state.etag if state else None,
-                          last_modified=state.last_modified if state else None)
+                          last_modified=state.last_modified if state else None,
+                          skips=(Skip("feed", exc.reason, spec.url, exc.detail[:300]),))
     checkpoint("feed.polled")
     if resp.status == 304:
         return FeedResult(feed=spec, status=304, not_modified=True, etag=state.etag if state else None,
                           last_modified=state.last_modified if state else None)
-    entries, bozo = parse_feed(spec, resp.body, dict(resp.headers))
+    entries, skips, bozo = read_feed(spec, resp.body, dict(resp.headers))
     return FeedResult(feed=spec, status=resp.status, entries=tuple(entries), etag=resp.headers.get("etag"),
-                      last_modified=resp.headers.get("last-modified"), bozo=bozo)
+                      last_modified=resp.headers.get("last-modified"), bozo=bozo, skips=tuple(skips))
 
 
 def poll_feeds(client: httpx.Client, specs: list[FeedSpec], states: dict[str, FeedState],

@@ -57,6 +57,7 @@ class FeedResult:
     not_modified: bool = False
     bozo: str | None = None
     error: str | None = None
+    skips: tuple[Skip, ...] = ()  # entries without a usable link, repeated entries, or the failed poll itself
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,27 @@ def test_language_is_detected_with_a_prior_for_the_outlets_languages():
     assert detect_language("هجوم مسلح على قاعدة عسكرية في مالي أسفر عن مقتل جنود")[0] == "ar"
     assert detect_language("O presidente da república visitou a cidade do Porto ontem à tarde.")[0] == "pt"
     assert detect_language("12 34 !!") == ("und", None)
+
+
+def test_entries_without_a_usable_link_or_repeated_are_recorded_as_skips():
+    from tasks.feeds import read_feed
+
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+            b"<item><title>Good</title><link>http://example.org/a</link></item>"
+            b"<item><title>No link</title></item>"
+            b"<item><title>Mail</title><link>mailto:desk@example.org</link></item>"
+            b"<item><title>Again</title><link>http://example.org/a?utm_source=rss</link></item>"
+            b"</channel></rss>")
+    entries, skips, bozo = read_feed(FeedSpec("f", "http://example.org/feed"), body)
+    assert [e.url for e in entries] == ["http://example.org/a"] and bozo is None
+    assert [(s.stage, s.reason, s.url) for s in skips] == [
+        ("feed", "no_link", "http://example.org/feed#entry-2"),
+        ("feed", "bad_link", "http://example.org/feed#entry-3"),
+        ("feed", "duplicate_entry", "http://example.org/feed#entry-4"),
+    ]
+
+
+def test_a_failed_poll_is_a_skip_too(site, client, settings):
+    site.expect_request("/dead.xml").respond_with_data("gone", status=410)
+    result = poll_feed(client, FeedSpec("dead", site.url_for("/dead.xml")), None, settings)
+    assert result.error and [(s.stage, s.reason) for s in result.skips] == [("feed", "http_410")]
