@@ -6,8 +6,10 @@ feed and per batch of pages, not per article (a task run costs ~10 ms and ~20 KB
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
@@ -32,7 +34,7 @@ from storage.ingest import (
     skip_row,
     start_run,
 )
-from storage.publish import publish_snapshot
+from storage.publish import analyst_path, publish_snapshot
 from storage.spool import pending_spools, write_spool
 from storage.status import events_brief
 from tasks.alerts import Rules, load_rules
@@ -43,7 +45,7 @@ from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feeds_task
 from tasks.fingerprint import signature
 from tasks.http import Robots, build_client
-from tasks.models import Article, Entry, FeedResult, Skip
+from tasks.models import Article, Entry, FeedResult, FeedSpec, Skip
 from tasks.notify import check_feed_health, notify_flow_failure, send_pending_alerts
 from tasks.settings import Settings, resolve_settings
 
@@ -130,25 +132,25 @@ def publish_artifacts(summary: dict) -> None:
         create_table_artifact(key="ingest-new-events", table=summary["new_events"], description="New events")
 
 
-def run_counts(results: list[FeedResult], entries: list[Entry], articles: list[Article], skips: list[Skip]) -> dict:
+def run_counts(results: list[FeedResult], tally: Tally) -> dict:
     return {
         "feeds_polled": len(results),
         "feeds_not_modified": sum(r.not_modified for r in results),
         "feeds_failed": sum(r.error is not None for r in results),
         "feeds_bozo": sum(r.bozo is not None for r in results),
         "entries_seen": sum(len(r.entries) for r in results),
-        "pages_fetched": len(entries) - sum(s.reason == "robots" for s in skips),
-        "new_articles": len(articles),
-        "duplicates": sum(a.duplicate_of is not None for a in articles),
-        "skips": len(skips),
+        "pages_fetched": tally.pages_fetched,
+        "new_articles": tally.new_articles,
+        "duplicates": tally.duplicates,
+        "skips": sum(tally.skips.values()),
     }
 
 
-def run_summary(counts: dict, results: list[FeedResult], articles: list[Article], skips: list[Skip]) -> dict:
+def run_summary(counts: dict, results: list[FeedResult], tally: Tally) -> dict:
     return {
         **counts,
-        "skips_by_reason": dict(Counter(s.reason for s in skips).most_common()),
-        "languages": dict(Counter(a.language for a in articles).most_common()),
+        "skips_by_reason": dict(tally.skips.most_common()),
+        "languages": dict(tally.languages.most_common()),
         "feeds": [{"name": r.feed.name, "status": r.status, "entries": len(r.entries), "bozo": r.bozo,
                    "error": r.error} for r in results],
     }
@@ -167,19 +169,43 @@ def send_alerts(settings: Settings, rules: Rules | None, now: datetime) -> dict:
     return {"alerts_sent": stats.sent, "alerts_failed": stats.failed}
 
 
-def collect(settings: Settings, specs: list, states: dict) -> tuple[list[FeedResult], list[Entry], list[Article],
-                                                                  list[Skip]]:
-    """Poll every feed (a task each), keep the entries not stored yet, and turn them into articles or skips."""
-    with build_client(settings) as client:
-        robots = Robots(client, settings)
-        futures = [poll_feeds_task.submit(client, group, states, settings)
-                   for group in chunked(specs, settings.feeds_per_task)]
-        results = [result for future in futures for result in future.result()]
-        candidates = new_entries(results, set())
-        with connect(settings.db_path) as con:
-            entries = new_entries(results, known_url_keys(con, [e.url_key for e in candidates]))
-        articles, skips = process_entries(client, robots, entries, settings)
-    return results, entries, articles, [skip for r in results for skip in r.skips] + skips
+@dataclass
+class Tally:
+    """What a run did, counted as it goes: the articles themselves are not kept, so memory stays flat."""
+
+    pages_fetched: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    skips: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+
+    def add(self, entries: list[Entry], articles: list[Article], skips: list[Skip]) -> None:
+        self.pages_fetched += len(entries) - sum(s.reason == "robots" for s in skips if s.stage == "page")
+        self.new_articles += len(articles)
+        self.duplicates += sum(a.duplicate_of is not None for a in articles)
+        self.skips.update(s.reason for s in skips)
+        self.languages.update(a.language for a in articles)
+
+
+def poll(client, settings: Settings, specs: list[FeedSpec], states: dict) -> tuple[list[FeedResult], list[Entry]]:
+    """Poll every feed (a task per group of feeds) and keep the entries not stored yet."""
+    futures = [poll_feeds_task.submit(client, group, states, settings)
+               for group in chunked(specs, settings.feeds_per_task)]
+    results = [result for future in futures for result in future.result()]
+    with connect(settings.db_path) as con:
+        known = known_url_keys(con, [e.url_key for e in new_entries(results, set())])
+    return results, new_entries(results, known)
+
+
+def store_entries(client, robots, settings: Settings, run_id: str, entries: list[Entry], tally: Tally) -> None:
+    """Fetch, clean, detect, dedupe and store the new entries a bounded chunk at a time: each chunk is durable
+    once written, and a large run never holds all its articles in memory."""
+    for n, chunk in enumerate(chunked(entries, settings.store_chunk)):
+        articles, skips = process_entries(client, robots, chunk, settings)
+        articles, signatures = dedupe_task(articles, settings)
+        now = datetime.now(UTC)
+        store_payload(settings, f"{run_id}-{n}", run_payload(run_id, now, [], chunk, articles, skips, signatures))
+        tally.add(chunk, articles, skips)
 
 
 def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: list[Entry],
@@ -190,6 +216,16 @@ def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: 
             "articles": [article_row(a, run_id, now) for a in articles],
             "skips": [skip_row(s, keys.get(s.url), run_id, now) for s in skips],
             "fingerprints": signatures}
+
+
+def publish_if_changed(settings: Settings, tally: Tally, events: EventStats) -> dict:
+    """Republish the analysts' copy when the run changed something (or the copy is missing or old)."""
+    copy = analyst_path(settings.db_path)
+    changed = tally.new_articles or tally.skips or events.new or events.updated
+    age = time.time() - copy.stat().st_mtime if copy.exists() else None
+    if not changed and age is not None and age < settings.publish_max_age:
+        return {"path": str(copy), "skipped": "nothing new since the last copy"}
+    return publish_snapshot(settings.db_path)
 
 
 @flow(name="ingest", on_failure=[notify_flow_failure], on_crashed=[notify_flow_failure])
@@ -210,20 +246,24 @@ def ingest(
     with connect(settings.db_path) as con:
         start_run(con, run_id, "ingest", started)
         states = feed_states(con)
-    results, entries, articles, skips = collect(settings, specs, states)
-    articles, signatures = dedupe_task(articles, settings)
+    tally = Tally()
+    with build_client(settings) as client:
+        results, entries = poll(client, settings, specs, states)
+        store_entries(client, Robots(client, settings), settings, run_id, entries, tally)
     now = datetime.now(UTC)
-    store_payload(settings, run_id, run_payload(run_id, now, results, entries, articles, skips, signatures))
+    feed_skips = [skip for r in results for skip in r.skips]
+    tally.add([], [], feed_skips)
+    # feed validators last: until every entry is stored, a rerun must not get a 304 for these feeds
+    store_payload(settings, run_id, run_payload(run_id, now, results, [], [], feed_skips, []))
     events = store_events(settings, now)
-    counts = {**run_counts(results, entries, articles, skips), "events_new": len(events.new),
-              "events_updated": len(events.updated)}
-    summary = {**run_summary(counts, results, articles, skips), "run_id": run_id, "db": str(settings.db_path),
+    counts = {**run_counts(results, tally), "events_new": len(events.new), "events_updated": len(events.updated)}
+    summary = {**run_summary(counts, results, tally), "run_id": run_id, "db": str(settings.db_path),
                "spools_flushed": flushed, "started_at": started.isoformat(), **send_alerts(settings, rules, now)}
     with connect(settings.db_path) as con:
         summary.update(new_events=events_brief(con, events.new),
                        seconds=round((datetime.now(UTC) - started).total_seconds(), 2))
         finish_run(con, run_id, datetime.now(UTC), "completed", counts, summary)
-    summary["publish"] = publish_snapshot(settings.db_path)
+    summary["publish"] = publish_if_changed(settings, tally, events)
     publish_artifacts(summary)
     get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, counts["new_articles"],
                           counts["skips"], counts["events_new"])

@@ -34,6 +34,8 @@ class Settings:
     page_workers: int = 8
     batch_size: int = 50
     feeds_per_task: int = 25
+    store_chunk: int = 500  # new entries fetched, cleaned and stored per round (bounds a large run's memory)
+    publish_max_age: float = 3600.0  # seconds: a run that changed nothing republishes an older analysts' copy
     extract_chunk: int = 500  # articles extracted and clustered per round (bounds memory on a large backlog)
     allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
     respect_robots: bool = True
