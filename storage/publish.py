@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from storage.db import LOCK_RETRY_SECONDS
+from storage.db import LOCK_RETRY_SECONDS, MEMORY_LIMIT
 from tasks.errors import StorageError
 
 SNAPSHOT_SUFFIX = "-analyst"
@@ -85,6 +85,7 @@ def publish_snapshot(db_path: Path, out_path: Path | None = None,
     _remove(tmp, tmp_wal)
     started, published_at = time.perf_counter(), datetime.now(UTC)
     con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # the copy, like every connection, stays under the cap
     try:
         _attach_source(con, db_path, retry)
         counts = _copy(con, tmp, db_path, published_at)
