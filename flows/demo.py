@@ -33,6 +33,8 @@ def run_demo(console: Console, db: Path, port: int) -> dict:
     console.print(f"Events: [bold]{summary.get('events_new', 0)}[/bold] new, {summary.get('events_updated', 0)} revised; "
                   f"alerts sent: [bold]{summary.get('alerts_sent', 0)}[/bold] (rules in {DEFAULT_ALERTS.name}, "
                   "demo channel: data/alerts.jsonl)")
-    console.print(f"Query it: [bold]sahelwatch status --db {db}[/bold] or "
-                  f"[bold]duckdb {db} \"SELECT language, count(*) FROM articles GROUP BY ALL\"[/bold]")
+    query = "SELECT event_date, event_type, location, n_sources FROM events_v"
+    console.print(f"Look inside: [bold]sahelwatch status --db {db}[/bold], "
+                  f"[bold]sahelwatch query --db {db} \"{query}\"[/bold] (reads the analysts' copy), "
+                  f"[bold]sahelwatch alerts list --db {db}[/bold]")
     return {**summary, "page_requests": pages}
