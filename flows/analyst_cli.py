@@ -30,7 +30,7 @@ FORMATS = ("table", "csv", "json")
 
 
 def fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

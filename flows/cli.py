@@ -34,21 +34,42 @@ def _quiet_prefect() -> None:
 
 
 def fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None) -> None:
+    """Check what a run needs before Prefect starts (whose failure logging would bury the one clear line):
+    the feeds and rules files parse, and the database can be opened for writing."""
+    from storage.db import connect
+    from tasks.alerts import load_rules
+    from tasks.feeds import load_feeds
+
+    if feeds is not None:
+        load_feeds(feeds)
+    if alerts is not None:
+        load_rules(alerts)
+    with connect(db):
+        pass
 
 
 @app.command()
 def run(db: DbOption = None, feeds: FeedsOption = None,
+        alerts: Annotated[Path | None, typer.Option("--alerts", help="Alert rules (default: deploy/alerts.yaml)")] = None,
         allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (tests, local feeds)")] = None,
         ) -> None:
     """One ingest run now, against the configured feeds."""
     _quiet_prefect()
-    from flows.ingest import ingest
     from flows.show import print_summary
+    from tasks.settings import DEFAULT_ALERTS, resolve_settings
 
+    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts or DEFAULT_ALERTS)
     try:
-        summary = ingest(feeds=str(feeds) if feeds else None, db=str(db) if db else None, allow_hosts=allow_host)
+        preflight(settings.db_path, settings.feeds_path, settings.alerts_path)
+        from flows.ingest import ingest
+
+        summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
+                         alerts=str(settings.alerts_path))
     except SahelwatchError as exc:
         fail(exc)
     print_summary(console, summary)
@@ -59,9 +80,10 @@ def demo(db: Annotated[Path, typer.Option("--db")] = Path("data/demo.duckdb"),
          port: Annotated[int, typer.Option(help="Port of the local replay server")] = 8642) -> None:
     """Serve the bundled fixture feeds on 127.0.0.1 and run the ingest flow against them through Prefect."""
     _quiet_prefect()
-    from flows.demo import run_demo
-
     try:
+        preflight(db)
+        from flows.demo import run_demo
+
         run_demo(console, db, port)
     except SahelwatchError as exc:
         fail(exc)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from rich.console import Console
 
 from flows.replay import ReplayServer
 from flows.show import print_summary
+from tasks.errors import SahelwatchError
 from tasks.settings import DEFAULT_ALERTS, ROOT
 
 DEMO = ROOT / "demo"
@@ -21,7 +23,11 @@ def page_requests(hits) -> int:
 def run_demo(console: Console, db: Path, port: int) -> dict:
     from flows.ingest import ingest
 
-    with ReplayServer(DEMO / "site", port=port) as server:
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(ReplayServer(DEMO / "site", port=port))
+        except OSError as exc:
+            raise SahelwatchError(f"cannot serve the demo on 127.0.0.1:{port} ({exc.strerror}): pass --port N") from None
         console.print(f"Replay server: {server.url} (serving {DEMO / 'site'})")
         summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
                          allow_hosts=["127.0.0.1"], alerts=str(DEFAULT_ALERTS))
