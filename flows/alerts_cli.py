@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows.console import console, fail
 from storage.alerts import recent_sends
 from storage.db import connect
 from tasks.alerts import EventAlert, Message, Rule, Send, load_rules, render
@@ -21,7 +21,6 @@ from tasks.errors import SahelwatchError
 from tasks.notify import send_message
 
 alerts_app = typer.Typer(help="Alert rules: send a test message, list recent sends and failures.", no_args_is_help=True)
-console = Console()
 
 RulesOption = typer.Option(Path("deploy/alerts.yaml"), "--rules", help="Alert rules file.")
 DbOption = typer.Option(Path("data/sahelwatch.duckdb"), "--db", help="DuckDB database file.")
@@ -55,11 +54,6 @@ def sample_message(rule: Rule) -> Message:
     return Message(f"[TEST] {message.title}", "This is a test of the sahelwatch alert rule.\n\n" + message.body)
 
 
-def _fail(exc: SahelwatchError) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}", highlight=False)
-    return typer.Exit(code=1)
-
-
 @alerts_app.command("test")
 def test_rule(rule: str = typer.Argument(..., help="Rule name in the rules file."), rules: Path = RulesOption) -> None:
     """Send a sample message through every channel of RULE; exit 1 if any channel failed."""
@@ -67,7 +61,7 @@ def test_rule(rule: str = typer.Argument(..., help="Rule name in the rules file.
         loaded = load_rules(rules)
         chosen = loaded.get(rule)
     except SahelwatchError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     message = sample_message(chosen)
     results = [send_message(ch, message, os.environ, timeout=loaded.timeout) for ch in chosen.channels]
     for result in results:
@@ -88,9 +82,9 @@ def list_sends(
         with connect(db, read_only=True) as con:
             rows = recent_sends(con, limit=limit, failed_only=failed)
     except SahelwatchError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     except duckdb.CatalogException:
-        raise _fail(SahelwatchError(f"{db} has no alerts table yet: run the pipeline once")) from None
+        raise fail(SahelwatchError(f"{db} has no alerts table yet: run the pipeline once")) from None
     table = Table(title="Alerts (newest first)")
     for name in ("when", "rule", "channel", "event", "kind", "status", "tries", "error"):
         table.add_column(name, overflow="fold")

@@ -15,23 +15,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows.console import console, err, fail
 from tasks.errors import SahelwatchError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Query, export and serve sahelwatch.")
-console = Console()
-err = Console(stderr=True)
 
 SnapshotOption = Annotated[Path | None, typer.Option(
     "--db", help="DuckDB file to read (default: the analyst snapshot, data/sahelwatch-analyst.duckdb)")]
 FORMATS = ("table", "csv", "json")
-
-
-def fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def snapshot_of(db: Path | None) -> Path:
@@ -72,13 +65,13 @@ def query(sql: Annotated[str, typer.Argument(help="SQL, e.g. \"SELECT * FROM eve
     from storage.export import run_query
 
     if format not in FORMATS:
-        fail(SahelwatchError(f"unknown format {format!r}: use table, csv or json"))
+        raise fail(SahelwatchError(f"unknown format {format!r}: use table, csv or json"))
     try:
         columns, rows = run_query(snapshot_of(db), sql)
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
     except Exception as exc:  # a SQL error is the analyst's input, not a crash: one line
-        fail(SahelwatchError(str(exc).splitlines()[0]))
+        raise fail(SahelwatchError(str(exc).splitlines()[0])) from None
     write_rows(columns, rows, format)
 
 
@@ -93,7 +86,7 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="csv | par
     try:
         count = export_events(snapshot_of(db), format, output, since.date() if since else None)
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
     err.print(f"{count} events → {output}")
 
 
@@ -106,7 +99,7 @@ def publish(db: Annotated[Path | None, typer.Option("--db", help="The pipeline's
     try:
         figures = publish_snapshot(resolve_settings(db=db).db_path)
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
     err.print(f"published {figures['path']} ({figures['bytes']:,} bytes) in {figures['seconds']} s")
 
 

@@ -10,15 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from flows.alerts_cli import alerts_app
 from flows.analyst_cli import app as analyst_app
+from flows.console import console, err, fail
 from tasks.errors import SahelwatchError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sahel news feeds to structured conflict events.")
-console = Console()
-err = Console(stderr=True)
 
 app.add_typer(alerts_app, name="alerts", help="Alert rules: send a test message, list recent sends.")
 app.add_typer(analyst_app)  # query, export, publish, serve
@@ -31,11 +29,6 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-
-
-def fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None) -> None:
@@ -71,7 +64,7 @@ def run(db: DbOption = None, feeds: FeedsOption = None,
         summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
                          alerts=str(settings.alerts_path))
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
     print_summary(console, summary)
 
 
@@ -86,7 +79,7 @@ def demo(db: Annotated[Path, typer.Option("--db")] = Path("data/demo.duckdb"),
 
         run_demo(console, db, port)
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
 
 
 @app.command()
@@ -98,7 +91,7 @@ def status(db: DbOption = None) -> None:
     try:
         print_status(console, resolve_settings(db=db).db_path)
     except SahelwatchError as exc:
-        fail(exc)
+        raise fail(exc) from None
 
 
 @app.command()
@@ -108,7 +101,7 @@ def extract(input: Annotated[Path, typer.Option("--input", help="Articles, one J
     from tasks.extract.batch import extract_file
 
     if not input.exists():
-        fail(SahelwatchError(f"no such input file: {input}"))
+        raise fail(SahelwatchError(f"no such input file: {input}"))
     count = extract_file(input, output)
     err.print(f"{count} articles → {output}")
 
