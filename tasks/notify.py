@@ -149,6 +149,12 @@ class _Scrubber(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = scrub(record.getMessage(), self.secrets)
         record.msg, record.args = message, None
+        if record.exc_info:  # a traceback quotes the failing URL: format it now, scrubbed, and drop the original
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        for name in ("exc_text", "stack_info"):
+            if getattr(record, name, None):
+                setattr(record, name, scrub(getattr(record, name), self.secrets))
         if record.thread == self.thread and record.levelno >= logging.WARNING:
             self.warnings.append(message)
         return True
@@ -160,9 +166,13 @@ def _scrubbed_logs(secrets: tuple[str, ...]) -> Iterator[_Scrubber]:
     loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
     for logger in loggers:
         logger.addFilter(scrubber)
+    # A handler that fails while a send is failing prints "--- Logging error ---" with the exception being
+    # handled, and that traceback quotes the channel's URL: no such report while secrets are in flight.
+    raise_exceptions, logging.raiseExceptions = logging.raiseExceptions, False
     try:
         yield scrubber
     finally:
+        logging.raiseExceptions = raise_exceptions
         for logger in loggers:
             logger.removeFilter(scrubber)
 
