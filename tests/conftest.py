@@ -36,3 +36,12 @@ def settings(db_path: Path):
 
     return resolve_settings(db=db_path, env={}, allow_hosts=("127.0.0.1", "localhost"), retries=1,
                             retry_backoff=0.01, read_timeout=1.0, connect_timeout=1.0, total_timeout=3.0)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for a local server the test is about to start."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

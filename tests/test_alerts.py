@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import json
 import logging
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from email.policy import default as email_policy
@@ -19,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from conftest import free_port
 from typer.testing import CliRunner
 
 from flows.alerts_cli import alerts_app
@@ -30,12 +30,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 NOW = datetime(2025, 6, 6, 12, 0, tzinfo=UTC)
 PASSWORD = "pa55-Sm7p-QxZ"  # the secrets: must never reach a log line or the database file
 TOKEN = "tok-9f3Kq2Wb"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Hooks:

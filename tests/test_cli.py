@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import socket
 
+from conftest import free_port
 from typer.testing import CliRunner
 
 from flows.cli import app
 
 runner = CliRunner()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_status_without_a_database_is_one_clear_line(tmp_path):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port
 
 from flows.replay import ReplayServer
 
@@ -36,12 +36,6 @@ PREFECT = Path(sys.executable).with_name("prefect")
 INTERVAL = 25  # seconds between scheduled ingest runs while served
 START_TIMEOUT = 90
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(check, timeout: float, what: str, every: float = 0.5):
