@@ -17,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.pipeline import chunked, process_entries
+from flows.pipeline import chunked, collect_entries, submit_entries
 from flows.report import summary_markdown
 from storage.db import connect
 from storage.events import EventStats, store_extractions
@@ -38,12 +38,12 @@ from storage.publish import analyst_path, publish_snapshot
 from storage.spool import pending_spools, write_spool
 from storage.status import events_brief
 from tasks.alerts import Rules, load_rules
-from tasks.dedupe import content_hash, mark_exact_duplicates, mark_near_duplicates
+from tasks.dedupe import mark_exact_duplicates, mark_near_duplicates
 from tasks.errors import SahelwatchError
 from tasks.events import extract_task
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feeds_task
-from tasks.fingerprint import signature
+from tasks.fingerprint import Fingerprint
 from tasks.http import Robots, build_client
 from tasks.models import Article, Entry, FeedResult, FeedSpec, Skip
 from tasks.notify import check_feed_health, notify_flow_failure, send_pending_alerts
@@ -92,15 +92,14 @@ def store_payload(settings: Settings, run_id: str, payload: dict) -> None:
 
 
 @task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe_task(articles: list[Article], settings: Settings) -> tuple[list[Article], list[tuple[str, list[int]]]]:
-    """Exact copies by content hash, then near copies by MinHash, both against all stored history."""
+def dedupe_task(articles: list[Article], signatures: list[Fingerprint], settings: Settings) -> list[Article]:
+    """Exact copies by content hash, then near copies by MinHash, both against all stored history (the hashes
+    and signatures were computed beside the cleaning)."""
     with connect(settings.db_path) as con:
-        articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash or content_hash(a.text)
-                                                                      for a in articles]))
-        signatures = [(a.url_key, signature(a.text)) for a in articles]
+        articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash for a in articles]))
         fresh = [item for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
         near = find_near_duplicates(con, fresh)
-    return mark_near_duplicates(articles, near), signatures
+    return mark_near_duplicates(articles, near)
 
 
 def store_events(settings: Settings, now: datetime) -> EventStats:
@@ -199,10 +198,15 @@ def poll(client, settings: Settings, specs: list[FeedSpec], states: dict) -> tup
 
 def store_entries(client, robots, settings: Settings, run_id: str, entries: list[Entry], tally: Tally) -> None:
     """Fetch, clean, detect, dedupe and store the new entries a bounded chunk at a time: each chunk is durable
-    once written, and a large run never holds all its articles in memory."""
-    for n, chunk in enumerate(chunked(entries, settings.store_chunk)):
-        articles, skips = process_entries(client, robots, chunk, settings)
-        articles, signatures = dedupe_task(articles, settings)
+    once written, and a large run never holds more than two chunks in memory. The next chunk is fetched and
+    cleaned while this one is deduped and stored, so the workers never wait on the database; dedupe still sees
+    every earlier chunk, since a chunk is stored before the next one is deduped."""
+    chunks = chunked(entries, settings.store_chunk)
+    pending = submit_entries(client, robots, chunks[0], settings) if chunks else []
+    for n, chunk in enumerate(chunks):
+        articles, skips, signatures = collect_entries(pending)
+        pending = submit_entries(client, robots, chunks[n + 1], settings) if n + 1 < len(chunks) else []
+        articles = dedupe_task(articles, signatures, settings)
         now = datetime.now(UTC)
         store_payload(settings, f"{run_id}-{n}", run_payload(run_id, now, [], chunk, articles, skips, signatures))
         tally.add(chunk, articles, skips)

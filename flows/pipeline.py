@@ -1,8 +1,10 @@
-"""The per-article work of a run: fetch pages, clean them, detect their language — a batch per task run.
+"""The per-article work of a run: fetch pages, clean them, detect their language, fingerprint them — a batch
+per task run.
 
-Fetching is I/O and runs in threads (`fetch_pages`, bounded per host); cleaning and language detection are CPU
-and run, a batch at a time, in a process pool (`tasks.parallel`) as soon as the batch's pages are in, so both
-cores work while later batches are still downloading. A run of one batch stays in this process.
+Fetching is I/O and runs in threads (`fetch_pages`, bounded per host); cleaning, language detection and the
+dedupe fingerprints (content hash, MinHash signature) are CPU and run, a batch at a time, in a process pool
+(`tasks.parallel`) as soon as the batch's pages are in, so both cores work while later batches are still
+downloading. A run of one batch stays in this process.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from prefect.cache_policies import NO_CACHE
 from tasks import parallel
 from tasks.checkpoint import checkpoint
 from tasks.clean import to_article
+from tasks.dedupe import fingerprint
+from tasks.fingerprint import Fingerprint
 from tasks.language import with_language
 from tasks.models import Article, Entry, Page, Skip
 from tasks.pages import fetch_pages_task
@@ -25,34 +29,47 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def clean_batch(entries: list[Entry], fetched: list[Page | Skip]) -> tuple[list[Article], list[Skip]]:
-    """Articles (clean text and language) and skips of one fetched batch. Pure: runs inline or in a worker."""
-    articles, skips = [], []
+Cleaned = tuple[list[Article], list[Skip], list[Fingerprint]]
+
+
+def clean_batch(entries: list[Entry], fetched: list[Page | Skip]) -> Cleaned:
+    """Articles (clean text, language, content hash), skips and MinHash signatures of one fetched batch. Pure:
+    runs inline or in a worker."""
+    articles, skips, signatures = [], [], []
     for entry, item in zip(entries, fetched, strict=True):
         article, skip = to_article(entry, item)
-        articles += [with_language(article)] if article else []
+        if article:
+            article, sig = fingerprint(with_language(article))
+            articles.append(article)
+            signatures.append(sig)
         skips += [skip] if skip else []
-    return articles, skips
+    return articles, skips, signatures
 
 
 @task(name="clean-and-detect-language", cache_policy=NO_CACHE)
-def clean_batch_task(entries: list[Entry], fetched: list[Page | Skip], in_pool: bool) -> tuple[list, list]:
+def clean_batch_task(entries: list[Entry], fetched: list[Page | Skip], in_pool: bool) -> Cleaned:
     result = parallel.submit(clean_batch, entries, fetched).result() if in_pool else clean_batch(entries, fetched)
     checkpoint("batch.cleaned")
     return result
 
 
-def process_entries(client, robots, entries: list[Entry], settings: Settings) -> tuple[list[Article], list[Skip]]:
-    """Fetch, clean and detect the language of new entries: a fetch task and a clean task per batch, each
-    clean task starting when its batch is fetched; results in entry order."""
+def submit_entries(client, robots, entries: list[Entry], settings: Settings) -> list[Future]:
+    """Start fetching, cleaning, detecting the language of and fingerprinting new entries: a fetch task and a
+    clean task per batch, each clean task starting when its batch is fetched. `collect_entries` waits for them."""
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
     fetched: list[Future] = [fetch_pages_task.submit(client, robots, batch, settings) for batch in batches]
-    cleaned = [clean_batch_task.submit(batch, pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+    return [clean_batch_task.submit(batch, pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+
+
+def collect_entries(cleaned: list[Future]) -> Cleaned:
+    """The articles, skips and signatures of submitted batches, in entry order."""
     articles: list[Article] = []
     skips: list[Skip] = []
+    signatures: list[Fingerprint] = []
     for future in cleaned:
-        good, bad = future.result()
+        good, bad, sigs = future.result()
         articles += good
         skips += bad
-    return articles, skips
+        signatures += sigs
+    return articles, skips, signatures

@@ -158,7 +158,7 @@ def phase_timers():
 
     timings: dict[str, float] = defaultdict(float)
     peaks = PEAK_RSS_AFTER
-    names = ["flush_spools", "poll", "store_entries", "process_entries", "dedupe_task", "store_payload", "store_events",
+    names = ["flush_spools", "poll", "store_entries", "collect_entries", "dedupe_task", "store_payload", "store_events",
              "send_alerts", "finish_run", "publish_artifacts"]
     originals = {n: getattr(ingest_module, n) for n in names if hasattr(ingest_module, n)}
 

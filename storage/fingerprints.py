@@ -12,8 +12,7 @@ import numpy as np
 
 from storage.db import transaction
 from tasks.fingerprint import DUPLICATE_SIMILARITY, bands, similarity
-
-Item = tuple[str, list[int]]  # (url_key, MinHash signature)
+from tasks.fingerprint import Fingerprint as Item
 
 
 def _stored_candidates(con, items: list[Item]) -> dict[str, list[tuple[int, str, list[int]]] | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
+from tasks.fingerprint import Fingerprint, signature
 from tasks.models import Article
 from tasks.text import fold
 
@@ -18,13 +19,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
 
 
+def fingerprint(article: Article) -> tuple[Article, Fingerprint]:
+    """The article with its content hash, and its MinHash signature: the CPU part of dedupe, done beside the
+    cleaning (in a worker process), so the flow's own dedupe step is left with the history lookups."""
+    return replace(article, content_hash=content_hash(article.text)), (article.url_key, signature(article.text))
+
+
 def mark_exact_duplicates(articles: list[Article], known: dict[str, str]) -> list[Article]:
     """Each article with its content hash and, when an earlier article (stored or earlier in the batch) has the
     same hash, `duplicate_of` that article's key. `known` maps content hashes to stored url_keys."""
     first = dict(known)
     out = []
     for article in articles:
-        digest = content_hash(article.text)
+        digest = article.content_hash or content_hash(article.text)
         original = first.setdefault(digest, article.url_key)
         if original != article.url_key:
             article = replace(article, duplicate_of=original, similarity=1.0)

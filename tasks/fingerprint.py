@@ -23,6 +23,8 @@ SHINGLE_WORDS = 5
 SEED = 1
 DUPLICATE_SIMILARITY = 0.5  # estimated Jaccard at or above which an article is a copy of an earlier one
 
+Fingerprint = tuple[str, list[int]]  # (url_key, MinHash signature), as the dedupe stage passes them around
+
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)  # permutations are drawn once; copies share them
 
 

@@ -5,6 +5,7 @@ demo/expected.yaml states what the fixtures must give; this test reads it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,35 @@ def test_run_rows_and_feed_health_are_recorded(demo_runs):
     assert runs == {first["run_id"]: first["new_articles"], second["run_id"]: 0}
     health = rows(db, "SELECT last_status, consecutive_failures, last_success_at IS NOT NULL FROM feeds")
     assert health == [(304, 0, True)] * len(EXPECTED["feeds"])
+
+
+def test_a_run_in_many_small_chunks_stores_what_one_chunk_stores(demo_runs, tmp_path, monkeypatch):
+    """store_entries overlaps chunks (the next is fetched and cleaned in the pool while this one is deduped and
+    stored): in chunks of 5 and batches of 2, copies across chunks must still point at their first copy, and
+    every article, skip and event must be what the one-chunk run stored."""
+    import flows.ingest
+    from flows.ingest import ingest
+
+    resolve = flows.ingest.resolve_settings
+    monkeypatch.setattr(flows.ingest, "resolve_settings",
+                        lambda **kw: replace(resolve(**kw), store_chunk=5, batch_size=2))
+    db = tmp_path / "chunked.duckdb"
+    with ReplayServer(DEMO / "site") as server:
+        summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url, allow_hosts=["127.0.0.1"])
+        base = server.url
+    ref_db, [(ref_summary, _, ref_base), _] = demo_runs
+    assert summary["new_articles"] == ref_summary["new_articles"] and summary["duplicates"] > 0
+
+    def state(path: Path, base_url: str) -> dict:
+        url_of = dict(rows(path, "SELECT url_key, canonical_url FROM articles"))
+        return {
+            "articles": sorted((path_of(u, base_url), lang, h, path_of(url_of.get(d) or "", base_url), s)
+                               for u, lang, h, d, s in rows(path, "SELECT canonical_url, language, content_hash, "
+                                                                  "duplicate_of, similarity FROM articles")),
+            "skips": sorted((path_of(u, base_url), r) for u, r in rows(path, "SELECT url, reason FROM skips")),
+            "fingerprints": rows(path, "SELECT count(*) FROM article_fingerprints"),
+            "events": sorted(rows(path, "SELECT event_type, sub_event_type, location, event_date, fatalities, "
+                                        "n_sources FROM events_v"), key=repr),
+        }
+
+    assert state(db, base) == state(ref_db, ref_base)

@@ -7,6 +7,7 @@ from storage.db import connect
 from storage.fingerprints import find_near_duplicates, store_fingerprints
 from tasks.fingerprint import BANDS, NUM_PERM, bands, signature, similarity
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = json.loads((Path(__file__).parent / "fixtures/cluster/syndicated.json").read_text(encoding="utf-8"))
 
 
@@ -41,3 +42,25 @@ def test_duplicate_survives_restart(tmp_path):
         assert found["b"][0] == "a" and "a" not in found  # an article is never a copy of itself
         assert store_fingerprints(con, [("a", sig("original")), ("b", sig("copy"))]) == 1  # "a" kept once
         assert con.execute("SELECT count(*) FROM article_bands").fetchone()[0] == 3 * BANDS
+
+
+def test_clean_batch_fingerprints_each_article_the_same_in_a_worker_as_inline():
+    """The dedupe hashes are computed beside the cleaning, in the process pool: a worker must give exactly what
+    the flow would compute itself, or copies would stop matching across runs."""
+    from flows.pipeline import clean_batch
+    from tasks import parallel
+    from tasks.dedupe import content_hash
+    from tasks.models import Entry, Page, Skip
+
+    pages = sorted((ROOT / "demo/site").rglob("*.html"))[:4]
+    entries = [Entry(feed="f", url=f"http://x/{i}", canonical_url=f"http://x/{i}", url_key=f"k{i}")
+               for i in range(len(pages) + 1)]
+    fetched = [Page(e, e.url, 200, p.read_text(encoding="utf-8")) for e, p in zip(entries[:-1], pages, strict=True)]
+    fetched.append(Skip("page", "http_404", entries[-1].url))
+    inline = clean_batch(entries, fetched)
+    articles, skips, signatures = inline
+    assert len(articles) >= 2 and [s.reason for s in skips][-1] == "http_404"
+    assert [key for key, _ in signatures] == [a.url_key for a in articles]
+    for article, (_, sig) in zip(articles, signatures, strict=True):
+        assert article.content_hash == content_hash(article.text) and sig == signature(article.text)
+    assert parallel.submit(clean_batch, entries, fetched).result() == inline
