@@ -13,6 +13,7 @@ from concurrent.futures import Future
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from tasks import parallel
 from tasks.checkpoint import checkpoint
@@ -59,7 +60,7 @@ def submit_entries(client, robots, entries: list[Entry], settings: Settings) -> 
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
     fetched: list[Future] = [fetch_pages_task.submit(client, robots, batch, settings) for batch in batches]
-    return [clean_batch_task.submit(batch, pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+    return [clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
 
 
 def collect_entries(cleaned: list[Future]) -> Cleaned:
