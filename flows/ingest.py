@@ -201,18 +201,21 @@ def poll(client, settings: Settings, specs: list[FeedSpec], states: dict) -> tup
 
 def store_entries(client, robots, settings: Settings, run_id: str, entries: list[Entry], tally: Tally) -> None:
     """Fetch, clean, detect, dedupe and store the new entries a bounded chunk at a time: each chunk is durable
-    once written, and a large run never holds more than two chunks in memory. The next chunk is fetched and
-    cleaned while this one is deduped and stored, so the workers never wait on the database; dedupe still sees
-    every earlier chunk, since a chunk is stored before the next one is deduped."""
+    once written, and a large run holds at most two chunks in memory. The next chunk is fetched as soon as this
+    one's pages are in, so the workers go from one chunk's cleaning to the next without waiting on the network or
+    the database; dedupe still sees every earlier chunk, since a chunk is stored before the next is deduped."""
     chunks = chunked(entries, settings.store_chunk)
-    pending = submit_entries(client, robots, chunks[0], settings) if chunks else []
+    pending = submit_entries(client, robots, chunks[0], settings) if chunks else None
     for n, chunk in enumerate(chunks):
+        assert pending is not None
+        pending.wait_fetched()
+        following = submit_entries(client, robots, chunks[n + 1], settings) if n + 1 < len(chunks) else None
         articles, skips, signatures = collect_entries(pending)
-        pending = submit_entries(client, robots, chunks[n + 1], settings) if n + 1 < len(chunks) else []
         articles = dedupe_task(quote(articles), quote(signatures), settings)
         now = datetime.now(UTC)
         store_payload(settings, f"{run_id}-{n}", run_payload(run_id, now, [], chunk, articles, skips, signatures))
         tally.add(chunk, articles, skips)
+        pending = following
 
 
 def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: list[Entry],

@@ -10,6 +10,7 @@ downloading. A run of one batch stays in this process.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import NamedTuple
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -54,21 +55,34 @@ def clean_batch_task(entries: list[Entry], fetched: list[Page | Skip], in_pool: 
     return result
 
 
-def submit_entries(client, robots, entries: list[Entry], settings: Settings) -> list[Future]:
+class Submitted(NamedTuple):
+    """The fetch and clean tasks of submitted entries, a pair per batch."""
+
+    fetched: list[Future]
+    cleaned: list[Future]
+
+    def wait_fetched(self) -> None:
+        """Until every page is in (or skipped); the cleaning may still be going on."""
+        for future in self.fetched:
+            future.wait()
+
+
+def submit_entries(client, robots, entries: list[Entry], settings: Settings) -> Submitted:
     """Start fetching, cleaning, detecting the language of and fingerprinting new entries: a fetch task and a
     clean task per batch, each clean task starting when its batch is fetched. `collect_entries` waits for them."""
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
-    fetched: list[Future] = [fetch_pages_task.submit(client, robots, batch, settings) for batch in batches]
-    return [clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+    fetched: list[Future] = [fetch_pages_task.submit(client, robots, quote(batch), settings) for batch in batches]
+    cleaned = [clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+    return Submitted(fetched, cleaned)
 
 
-def collect_entries(cleaned: list[Future]) -> Cleaned:
+def collect_entries(submitted: Submitted) -> Cleaned:
     """The articles, skips and signatures of submitted batches, in entry order."""
     articles: list[Article] = []
     skips: list[Skip] = []
     signatures: list[Fingerprint] = []
-    for future in cleaned:
+    for future in submitted.cleaned:
         good, bad, sigs = future.result()
         articles += good
         skips += bad

@@ -18,6 +18,7 @@ from tasks.settings import Settings
 
 _host_slots: dict[str, threading.BoundedSemaphore] = {}
 _host_lock = threading.Lock()
+_fetchers: dict[int, ThreadPoolExecutor] = {}
 
 
 def _slot(host: str, per_host: int) -> threading.BoundedSemaphore:
@@ -72,11 +73,20 @@ def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Set
     return Page(entry=entry, final_url=resp.url, status=resp.status, html=decode_html(resp.body, resp.charset))
 
 
+def _fetcher(workers: int) -> ThreadPoolExecutor:
+    """The process-wide page fetchers. One first-in first-out queue for every batch: the batches of a run are
+    fetched in order, so the first batch is ready for cleaning after its own pages, not after a share of every
+    batch's (ten batches of 50 each with their own threads finished together, leaving the workers idle)."""
+    with _host_lock:
+        if workers not in _fetchers:
+            _fetchers[workers] = ThreadPoolExecutor(workers, thread_name_prefix="page")
+        return _fetchers[workers]
+
+
 def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
     """Fetch a batch concurrently (bounded by page_workers overall and per_host per host), in entry order."""
-    workers = max(1, min(settings.page_workers, len(entries)))
-    with ThreadPoolExecutor(workers, thread_name_prefix="page") as pool:
-        return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
+    pool = _fetcher(max(1, settings.page_workers))
+    return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
