@@ -7,8 +7,6 @@ import re
 from datetime import UTC, datetime
 
 import trafilatura
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from tasks.models import Article, Entry, Page, Skip
 
@@ -69,13 +67,3 @@ def to_article(entry: Entry, fetched: Page | Skip) -> tuple[Article | None, Skip
     if fallback is not None:
         result = Skip(result.stage, result.reason, result.url, (result.detail + "; kept the feed summary").strip("; "))
     return fallback, result
-
-
-@task(name="clean", cache_policy=NO_CACHE)
-def clean_task(entries: list[Entry], fetched: list[Page | Skip]) -> tuple[list[Article], list[Skip]]:
-    articles, skips = [], []
-    for entry, item in zip(entries, fetched, strict=True):
-        article, skip = to_article(entry, item)
-        articles += [article] if article else []
-        skips += [skip] if skip else []
-    return articles, skips

@@ -7,8 +7,6 @@ from dataclasses import replace
 from langdetect import DetectorFactory, detector_factory
 from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from tasks.models import Article
 
@@ -46,8 +44,3 @@ def with_language(article: Article) -> Article:
     """The article with its detected language (title and text together)."""
     lang, prob = detect_language(f"{article.title}\n{article.text}")
     return replace(article, language=lang, language_prob=prob)
-
-
-@task(name="detect-language", cache_policy=NO_CACHE)
-def detect_language_task(articles: list[Article]) -> list[Article]:
-    return [with_language(a) for a in articles]
