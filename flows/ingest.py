@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.pipeline import chunked, collect_entries, submit_entries
+from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
 from flows.report import summary_markdown
 from storage.db import connect
 from storage.events import EventStats, store_extractions
@@ -43,7 +43,6 @@ from storage.status import events_brief
 from tasks.alerts import Rules, load_rules
 from tasks.dedupe import mark_exact_duplicates, mark_near_duplicates
 from tasks.errors import SahelwatchError
-from tasks.events import extract_task
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feeds_task
 from tasks.fingerprint import Fingerprint

@@ -17,12 +17,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from tasks import parallel
+from tasks.batch import Cleaned, clean_batch
 from tasks.checkpoint import checkpoint
-from tasks.clean import to_article
-from tasks.dedupe import fingerprint
+from tasks.events import extract_articles
 from tasks.fingerprint import Fingerprint
-from tasks.language import with_language
-from tasks.models import Article, Entry, Page, Skip
+from tasks.models import Article, Entry, ExtractedArticle, Page, Skip
 from tasks.pages import fetch_pages_task
 from tasks.settings import Settings
 
@@ -31,21 +30,9 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-Cleaned = tuple[list[Article], list[Skip], list[Fingerprint]]
-
-
-def clean_batch(entries: list[Entry], fetched: list[Page | Skip]) -> Cleaned:
-    """Articles (clean text, language, content hash), skips and MinHash signatures of one fetched batch. Pure:
-    runs inline or in a worker."""
-    articles, skips, signatures = [], [], []
-    for entry, item in zip(entries, fetched, strict=True):
-        article, skip = to_article(entry, item)
-        if article:
-            article, sig = fingerprint(with_language(article))
-            articles.append(article)
-            signatures.append(sig)
-        skips += [skip] if skip else []
-    return articles, skips, signatures
+@task(name="extract-events", cache_policy=NO_CACHE)
+def extract_task(rows: list[dict], in_pool: bool = False) -> list[ExtractedArticle]:
+    return parallel.submit(extract_articles, rows).result() if in_pool else extract_articles(rows)
 
 
 @task(name="clean-and-detect-language", cache_policy=NO_CACHE)

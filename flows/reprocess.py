@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.pipeline import extract_task
 from storage.db import connect
 from storage.events import store_extractions
 from storage.ingest import articles_to_extract
 from storage.publish import publish_snapshot
-from tasks.events import extract_task
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.settings import resolve_settings
 

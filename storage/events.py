@@ -22,7 +22,7 @@ from storage.bulk import insert_records, unique_by
 from storage.db import transaction
 from tasks.cluster import DATE_WINDOW_DAYS, dated, match_events
 from tasks.cluster import merge_event as merge
-from tasks.models import Event, Extraction
+from tasks.models import Event, ExtractedArticle
 
 CANDIDATE_DAYS = 3  # stored events this many days either side of a precise date are candidates
 EVENT_TYPES = {
@@ -42,16 +42,6 @@ EVIDENCE_TYPES = {"event_id": "VARCHAR", "url_key": "VARCHAR", "field": "VARCHAR
                   "end_at": "INTEGER", "sentence": "VARCHAR"}
 EXTRACTION_TYPES = {"url_key": "VARCHAR", "extractor_version": "VARCHAR", "relevant": "BOOLEAN", "events": "INTEGER",
                     "extracted_at": "TIMESTAMPTZ"}
-
-
-@dataclass(frozen=True)
-class ExtractedArticle:
-    """One article's extraction, ready to store; a syndicated copy has duplicate_of set and is only linked."""
-
-    url_key: str
-    published: datetime | None
-    extraction: Extraction
-    duplicate_of: str | None = None
 
 
 @dataclass

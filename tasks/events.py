@@ -1,7 +1,8 @@
 """Events stage: stored articles → extractions (relevance, events with evidence), ready for clustering.
 
 A syndicated copy (`duplicate_of` set) is not extracted again: it is passed on with an empty extraction so
-that clustering credits its source on the first copy's events.
+that clustering credits its source on the first copy's events. No Prefect here: `extract_articles` runs in the
+pool workers, which then import only what they run (the task is `flows.pipeline.extract_task`).
 """
 
 from __future__ import annotations
@@ -9,13 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from storage.events import ExtractedArticle
-from tasks import parallel
 from tasks.extract import EXTRACTOR_VERSION, extract
-from tasks.models import Extraction
+from tasks.models import ExtractedArticle, Extraction
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +53,3 @@ def extract_articles(rows: list[dict]) -> list[ExtractedArticle]:
     """A batch of stored articles through the extractor. Pure: runs inline or in a pool worker."""
     warm_up()
     return [extract_article(row) for row in rows]
-
-
-@task(name="extract-events", cache_policy=NO_CACHE)
-def extract_task(rows: list[dict], in_pool: bool = False) -> list[ExtractedArticle]:
-    return parallel.submit(extract_articles, rows).result() if in_pool else extract_articles(rows)

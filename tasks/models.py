@@ -146,3 +146,13 @@ class Extraction:
     language: str
     events: tuple[Event, ...] = ()
     extractor_version: str = ""
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """One article's extraction, ready to store; a syndicated copy has duplicate_of set and is only linked."""
+
+    url_key: str
+    published: datetime | None
+    extraction: Extraction
+    duplicate_of: str | None = None

@@ -47,8 +47,8 @@ def test_duplicate_survives_restart(tmp_path):
 def test_clean_batch_fingerprints_each_article_the_same_in_a_worker_as_inline():
     """The dedupe hashes are computed beside the cleaning, in the process pool: a worker must give exactly what
     the flow would compute itself, or copies would stop matching across runs."""
-    from flows.pipeline import clean_batch
     from tasks import parallel
+    from tasks.batch import clean_batch
     from tasks.dedupe import content_hash
     from tasks.models import Entry, Page, Skip
 
@@ -64,3 +64,18 @@ def test_clean_batch_fingerprints_each_article_the_same_in_a_worker_as_inline():
     for article, (_, sig) in zip(articles, signatures, strict=True):
         assert article.content_hash == content_hash(article.text) and sig == signature(article.text)
     assert parallel.submit(clean_batch, entries, fetched).result() == inline
+
+
+def test_pool_workers_import_only_the_stages_they_run():
+    """Workers unpickle tasks.batch.clean_batch and tasks.events.extract_articles: neither may pull in Prefect or
+    DuckDB (~70 MB a worker), which the flow's own modules import."""
+    from flows.pipeline import extract_task  # noqa: F401 - the parent has everything loaded
+    from tasks import parallel
+    from tasks.batch import clean_batch
+    from tasks.events import extract_articles
+
+    assert parallel.submit(clean_batch, [], []).result() == ([], [], [])
+    assert parallel.submit(extract_articles, []).result() == []
+    loaded = parallel.submit(eval, "sorted(m for m in __import__('sys').modules if m in ('prefect', 'duckdb', "
+                                   "'httpx', 'flows'))").result()
+    assert loaded == []
