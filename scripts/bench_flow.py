@@ -187,13 +187,23 @@ def bare_loop(base: str, paths: list[str]) -> dict:
 
 
 
+def proc_mb(pid: int | str, file: str, field: str) -> float | None:
+    """A size field of /proc/PID/FILE ('status' VmHWM, 'smaps_rollup' Pss) in MB; None when the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # the process ended between listing and reading
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
     """This process's own peak RSS (VmHWM, reset at exec). ru_maxrss would carry the parent's peak across
     fork/exec and report the throughput run's size for the memory child."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = proc_mb("self", "status", "VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 
 @contextmanager
 def phase_timers():
@@ -288,6 +298,8 @@ def overhead(seconds: float, phases: dict, bare_seconds: float) -> dict:
 
 
 def noop_rerun(work: Path, feeds_count: int) -> dict:
+    from flows.demo import page_requests
+
     site = work / "noop"
     paths = generated_site(site, feeds_count * 5)
     feeds = write_feeds(site, paths, "n", per_feed=5)
@@ -299,14 +311,11 @@ def noop_rerun(work: Path, feeds_count: int) -> dict:
             requests_since()
             again, seconds, phases = run_flow(spec, work / "noop.duckdb")
             time.sleep(0.2)  # the server's last log lines
-            reruns.append((seconds, again, phases, requests_since()))
-        seconds, again, phases, hits = sorted(reruns, key=lambda r: r[0])[len(reruns) // 2]  # the median rerun
-    pages = sum(n for path, n in hits.items() if not path.startswith("/feeds/") and path != "/robots.txt")
+            reruns.append((seconds, again, phases, page_requests(requests_since())))
+    seconds, again, phases, pages = sorted(reruns, key=lambda r: r[0])[len(reruns) // 2]  # the median rerun
     return {"feeds": len(feeds), "first_run_articles": first["new_articles"], "first_run_seconds": first_seconds,
             "pages_fetched": pages, "feeds_304": again["feeds_not_modified"], "seconds": seconds, "phases": phases,
-            "all_seconds": [r[0] for r in reruns],
-            "all_pages_fetched": [sum(n for path, n in r[3].items() if not path.startswith("/feeds/")
-                                      and path != "/robots.txt") for r in reruns]}
+            "all_seconds": [r[0] for r in reruns], "all_pages_fetched": [r[3] for r in reruns]}
 
 
 def memory_child(work: Path, count: int) -> dict:
@@ -315,7 +324,7 @@ def memory_child(work: Path, count: int) -> dict:
     site = work / "mem"
     paths = generated_site(site, count)
     feeds = write_feeds(site, paths, "m")
-    with replay_process(site) as (base, _), total_rss_sampler() as total:
+    with replay_process(site) as (base, _), total_pss_sampler() as total:
         warm_prefect()
         summary, seconds, phases = run_flow(feeds_file(work / "mem.yaml", base, feeds), work / "mem.duckdb")
     return {"articles": summary["new_articles"], "seconds": seconds, "phases": phases, "peak_total_pss_mb": total[0],
@@ -324,22 +333,11 @@ def memory_child(work: Path, count: int) -> dict:
             "largest_child_rss_mb": max(worker_peaks_mb(), default=0.0)}
 
 
-def _pss_mb(pid: int | str) -> float:
-    """Proportional set size: the process's private pages plus its share of the pages it shares (the libraries
-    every worker maps), so the sum over processes is the memory they use together."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:  # the process ended between listing and reading
-        pass
-    return 0.0
-
-
 @contextmanager
-def total_rss_sampler(every: float = 0.1):
+def total_pss_sampler(every: float = 0.1):
     """The largest sum of PSS of this process and its pool workers seen while the block runs (sampled every
-    `every` seconds); yields a one-item list."""
+    `every` seconds); yields a one-item list. PSS splits shared pages (the libraries every worker maps) between
+    the processes, so the sum is the memory they use together."""
     import threading
 
     from tasks import parallel
@@ -352,7 +350,8 @@ def total_rss_sampler(every: float = 0.1):
                 workers = list(parallel._pool._processes) if parallel._pool else []
             except RuntimeError:  # the pool changed while being listed
                 continue
-            peak[0] = max(peak[0], _pss_mb("self") + sum(_pss_mb(pid) for pid in workers))
+            pss = [proc_mb(pid, "smaps_rollup", "Pss") for pid in ["self", *workers]]
+            peak[0] = max(peak[0], sum(mb or 0.0 for mb in pss))
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -367,12 +366,8 @@ def worker_peaks_mb() -> list[float]:
     """Peak RSS (VmHWM) of each live pool worker; the replay server, also a child, is left out."""
     from tasks import parallel
 
-    peaks = []
-    for pid in (parallel._pool._processes if parallel._pool else {}):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peaks.append(int(line.split()[1]) / 1024)
-    return peaks
+    peaks = [proc_mb(pid, "status", "VmHWM") for pid in (parallel._pool._processes if parallel._pool else {})]
+    return [mb for mb in peaks if mb is not None]
 
 
 def machine() -> dict:
