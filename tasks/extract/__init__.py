@@ -22,7 +22,7 @@ from tasks.extract.dates import find_dates, is_recent, reference_day
 from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
 from tasks.extract.events import Context, anchors, build_events, date_of, is_background
 from tasks.extract.places import find_places
-from tasks.extract.sentences import Sentence, split_sentences
+from tasks.extract.sentences import Sentence, headline, split_sentences
 from tasks.models import Event, Extraction
 
 EXTRACTOR_VERSION = "2025.2"
@@ -36,6 +36,11 @@ ATTRIBUTION = re.compile(
 NOT_CLAIMED = re.compile(
     r"n'a pas été revendiqu|pas été revendiqu|aucune revendication|no (?:group|one) (?:has |had )?claimed|not (?:been )?claimed|"
     r"unclaimed|sans revendication",
+    re.IGNORECASE,
+)
+SPORT = re.compile(
+    r"\b(?:match|rencontre|stade|stadium|buts?|goals?|score|penalty|penalties|mi-temps|half-time|"
+    r"Etalons|Aigles|Mourabitounes|Super Eagles)\b|\b\d-\d\b",
     re.IGNORECASE,
 )
 HABITUAL = re.compile(
@@ -53,7 +58,8 @@ def extract(
     Without a publication date, relative days resolve against a day found in the URL or the page text
     (dates.reference_day); with none at all, event dates stay null rather than invented.
     """
-    title, text = title or "", text or ""
+    text = text or ""
+    title = title or headline(text)
     lang = language or _detect(f"{title}\n{text}")
     reference, exact = reference_day(published, url, text)
     if is_arabic(f"{title} {text[:500]}"):
@@ -70,7 +76,7 @@ def extract(
         attributions=_attributions(body, countries[0] if countries else None, reference),
     )  # fmt: skip
     events = _events(ctx, body)
-    if not events or _not_security(title, body, ctx):
+    if not events or _not_security(title, body, ctx) or _sport(events[0].notes):
         return Extraction(False, lang, (), EXTRACTOR_VERSION)
     return Extraction(True, lang, tuple(events), EXTRACTOR_VERSION)
 
@@ -131,6 +137,13 @@ def _not_security(title: str, body: list[Sentence], ctx: Context) -> bool:
     sahel_named = any(p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1 for p in ctx.title_places)
     sahel_named |= any(p.start < body[0].end and p.kind != "country" for p in ctx.places)
     return relevance.elsewhere(title, lead, sahel_named)
+
+
+def _sport(anchor: str) -> bool:
+    """ "Les attaques maliennes n'ont pas suffi ... tuer le match": a match report's vocabulary in the main event's
+    own sentence."""
+    forces = any(m.kind in ("state", "police", "foreign") for m in actor_rules.find_actors(anchor, None))
+    return bool(SPORT.search(anchor)) and not (forces or _armed_actor(anchor))
 
 
 def _armed_actor(text: str) -> bool:

@@ -122,6 +122,7 @@ def is_recent(day: date | None, reference: date | None) -> bool:
     return -RECENT_DAYS <= (day - reference).days <= 2
 
 
+LEADING_STAMP = re.compile(r"^\s*date\s+(\d{4}-\d\d(?:-\d\d)?)\b")  # " date 2025-06-06 Russia's ...": a page's own stamp
 URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?([01]\d)[/_-]?([0-3]\d)(?!\d)")
 URL_MONTH = re.compile(r"/((?:19|20)\d\d)/([01]?\d)/")
 STAMP = re.compile(
@@ -134,6 +135,8 @@ DATELINE_DATE = re.compile(rf"^[^\n]{{0,60}}?[A-ZÉÈ][A-ZÉÈ'’ -]{{2,30}},?\
 
 def reference_day(published: object, url: str | None, text: str) -> tuple[date | None, bool]:
     """The day relative dates resolve against, and whether it is exact (False: known to the month only)."""
+    stamp = LEADING_STAMP.match(text)
+    published = published or (stamp.group(1) if stamp else None)
     if published and re.fullmatch(r"\s*\d{4}-\d\d\s*", str(published)):
         return _mid_month(parse_published(published)), False
     day = parse_published(published)

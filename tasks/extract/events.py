@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from tasks.extract import actors as actor_rules
+from tasks.extract import targets
 from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
 from tasks.extract.event_types import cue_position, cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
@@ -33,7 +34,8 @@ AGGREGATE = re.compile(
     re.IGNORECASE,
 )
 SEPARATE = re.compile(
-    r"\b(in a separate|separately|dans une autre|par ailleurs|le même jour|the same day|on the same day|ailleurs|"
+    r"\b(in a separate|separately|dans une autre|par ailleurs|in another (?:attack|incident|raid)|another attack|"
+    r"une autre attaque|meanwhile|pendant ce temps|dans le même temps|ailleurs|"
     r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient)\b",
     re.IGNORECASE,
 )
@@ -51,11 +53,20 @@ REFERENCE_POINT = re.compile(
     re.IGNORECASE,
 )
 TOWN_KINDS = ("town", "hotspot", "admin2")
+LEAD = 3  # the main incident opens in the first sentences of the body, dated or not
 DISTANCE = re.compile(
     r"\b(?:à |a |at |about |some |environ )?(?:une? )?(?:[1-9]|[12]\d|30|dizaine|quinzaine|vingtaine|trentaine|few|quelques)\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b"
     r"(?:\s+(?:au |à l'|to the |north|south|east|west|nord|sud|est|ouest)[\w-]*)*\s+(?:de |d'|du |of |from )(?:la |le |l'|the )?$",
     re.IGNORECASE,
 )
+ELABORATES = re.compile(
+    r"\b(?:the|this|that|l'|cette|cet|ce|la|le) ?(?:attack|assault|ambush|raid|incident|bombing|explosion|strike|"
+    r"killings?|massacre|attaque|assaut|embuscade|agression|incident|explosion|frappe|tuerie|massacre|drame|"
+    r"convoi|convoy|patrol|patrouille)\b(?! (?:de|of|on) \w+day)|\b(?:took place|happened|occurred|a eu lieu|s'est produit\w*|"
+    r"s'est déroulé\w*|se sont (?:produits|déroulés)|les faits)\b",
+    re.IGNORECASE,
+)
+FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la localité de|dans le village de)\s+)[^,]{2,40},", re.I)
 SAME_DAY = re.compile(
     r"\b(le même jour|the same day|that same day|ce même jour|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
     re.IGNORECASE,
@@ -82,6 +93,18 @@ REACTION = re.compile(
     r"inhum[ée]\w*|buried|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
     r"appel(?:le|lent) à|a exhort[ée]|urged|dénonc\w*|denounc\w*|regrett\w*|s'est rendu|visited|visite|"
     r"a réagi|reacted|ouvert une enquête|opened an investigation)\b",
+    re.IGNORECASE,
+)
+ACTS_ON_CIVILIANS = re.compile(  # the attackers themselves turn on civilians, not civilians among a toll
+    r"\b(?:turned on|went on to kill|s'en (?:sont|est) pris\w* (?:à|aux)|(?:ont|a) (?:ensuite )?(?:tué|exécuté|abattu|massacré)|"
+    r"killing|tuant|executing|exécutant|massacring|opened fire on|ouvert le feu sur|attacked (?:the )?(?:village|civilians|residents)|"
+    r"(?:visant|ciblant|targeting|targeted)\b.{0,60}\b(?:population|civils|civilians|habitants|residents|villag\w+)|"
+    r"(?:then|puis|ensuite)\b.{0,40}\b(?:killed|tué))\b",
+    re.IGNORECASE,
+)
+HABITUAL_TARGETS = re.compile(
+    r"\b(?:r[ée]guli[èe]rement|regularly|souvent|often|r[ée]currentes?|recurrent|depuis \d{4}|since \d{4}|"
+    r"aussi bien|both|notamment|including|visent|target)\b",
     re.IGNORECASE,
 )
 TARGET_RANK = {"un": 0, "state": 1, "police": 1, "progov": 2, "foreign": 3}
@@ -168,7 +191,7 @@ def anchors(body: list[Sentence], reference: date | None, title: str = "", place
         )
         background = is_background(s, reference)
         if i == 0 or not passages:
-            opens = eventful and not background and (i == 0 or bool(recent_dates(s, reference)))
+            opens = eventful and not background and (i < LEAD or bool(recent_dates(s, reference)))
         else:
             opens = eventful and not background and _new_incident(s, passages, reference, towns)
         if opens:
@@ -189,27 +212,43 @@ def _forces_act(s: Sentence) -> bool:
 
 
 def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, towns: list) -> bool:
-    """An eventful sentence that is not a reaction and does not restate a day and place already reported: a new day,
-    a town no earlier passage names, or a named town on a day other than the one it was reported for. Undated, it
-    must say it happened elsewhere the same day ("le même jour, à Koro")."""
+    """Does an eventful later sentence open a new incident, or does it elaborate one already reported?
+
+    Reporting elaborates its lead: "The attack took place in Dargo", "Le convoi ... à hauteur de Katchirga",
+    the toll, the claim, the attackers. So a sentence belongs to the incident before it unless the text marks
+    another one: "in a separate attack", "par ailleurs", "another attack", "the same day, in Koro" (with a town no
+    earlier passage has), "In Barani, ..." (a sentence that opens on a new town), or a recent day of its own that
+    no earlier passage reported. A reaction (condemnation, funeral, visit) never opens one."""
     if REACTION.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
         return False
-    dated = recent_dates(s, reference)
     earlier = [t for p in passages for t in p.sentences]
-    own = {pl.name for pl in towns if s.start <= pl.start < s.end}
-    seen = {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in earlier)}
-    if not dated:
-        return bool(SAME_DAY.search(s.text)) and bool(own) and not own & seen
-    if SEPARATE.search(s.text):
+    own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
+    seen = _towns_of(earlier, towns)
+    new_town = bool(own - seen)
+    if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
         return True
+    if ELABORATES.search(s.text):
+        return False
+    if new_town and _opens_on_town(s, towns, seen) and _towns_of(passages[-1].sentences, towns):
+        return True
+    days = {d.day for d in recent_dates(s, reference) if d.day}
     known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
-    days = {d.day for d in dated if d.day}
     if days and not any(abs((day - k).days) <= 1 for day in days for k in known):
-        return True
-    if own and not own & seen:
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
     return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
+
+
+def _towns_of(sentences: list[Sentence], towns: list) -> set[str]:
+    return {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in sentences)}
+
+
+def _opens_on_town(s: Sentence, towns: list, seen: set[str]) -> bool:
+    """ "À Barani, quatre gendarmes ...", "In Koro, gunmen ...": the sentence opens on a town not reported yet."""
+    head = FRONTED_PLACE.match(s.text)
+    return bool(head) and any(
+        pl.name not in seen and s.start <= pl.start < s.start + head.end() for pl in towns
+    )
 
 
 def _towns_in(p: Passage, towns: list) -> set[str]:
@@ -306,6 +345,8 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
         for i, fs in enumerate(per_sentence)
         if _killed(fs, ("civilians",)) and not _killed(fs, ("state", "attackers"))
     ]
+    if not any(ACTS_ON_CIVILIANS.search(t.text) for t in p.sentences):
+        civ = []  # civilians among the toll of one attack ("au moins trois civils ont également perdu la vie")
     armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
     if not (civ and armed):
         event = build_event(p, ctx, main, per_sentence)
@@ -322,6 +363,28 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
     if main and len(events) == 2 and _title_favours_forces(ctx.title):
         events.reverse()
     return events
+
+
+def _aimed_at(p: Passage, anchor_text: str, per_sentence: list[list[Figure]]) -> str | None:
+    """The attack's target: named in the anchor (or headline), else told by the anchor's dead, else named in the
+    passage's other sentences (not in a habitual statement: "ils visent aussi bien les forces que les civils")."""
+    said = targets.target([anchor_text])
+    if said:
+        return said
+    victims = _victims_kind(per_sentence[0] if per_sentence else [])
+    if victims:
+        return victims
+    rest = [s.text for s in p.lead + p.sentences[1:] if not HABITUAL_TARGETS.search(s.text)]
+    return targets.target(rest) or next((k for fs in per_sentence[1:] if (k := _victims_kind(fs))), None)
+
+
+def _victims_kind(figures: list[Figure]) -> str | None:
+    hit = [f.group for f in figures if f.outcome in ("killed", "wounded", "abducted")]
+    if "state" in hit:
+        return "forces"
+    if "civilians" in hit:
+        return "civilians"
+    return None
 
 
 def _placed_like(event: Event, other: Event) -> Event:
@@ -406,11 +469,15 @@ def build_event(
     anchor_text = p.anchor.text + (" " + ctx.title if main else "")
     mentions = actor_rules.find_actors(anchor_text, country, p.day)
     passage_mentions = actor_rules.find_actors(" ".join(s.text for s in p.sentences), country, p.day)
-    armed_target = any(
-        f.group == "state" and f.outcome in ("killed", "wounded") for f in flat
-    ) or "clash" in passage_cues([p.anchor.text] + title)
-    civilian_victims = any(f.group in ("civilians", "people") for f in flat) or bool(
-        re.search(r"\b(village|civils|civilians|villagers|march[ée]|market|habitants|residents)\b", anchor_text, re.I)
+    aimed = _aimed_at(p, anchor_text, per_sentence)
+    forces_hit = any(f.group == "state" and f.outcome in ("killed", "wounded") for f in flat)
+    armed_target = aimed in ("forces", "militants") or (aimed is None and forces_hit) or (
+        aimed is None and "clash" in passage_cues([p.anchor.text] + title)
+    )
+    civilian_victims = not armed_target and (
+        aimed == "civilians"
+        or any(f.group in ("civilians", "people") for f in flat)
+        or bool(re.search(r"\b(village|civils|civilians|villagers|march[ée]|market|habitants|residents)\b", anchor_text, re.I))
     )
     first = next((m for m in mentions if m.kind not in ("civilians",)), None)
     state_actor = first is not None and first.kind in ("state", "foreign", "police")

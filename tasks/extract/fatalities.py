@@ -34,7 +34,8 @@ KILLED = (
     r"tu[ée]s?|tu[ée]es|tuant|tué|abattus?|assassin[ée]s?|ex[ée]cut[ée]s?|massacr[ée]s?|égorg[ée]s?|morts?|décès|"
     r"d[ée]c[ée]d[ée]s?|p[ée]ri|perdu la vie|neutralis[ée]s?|killed|killing|kills|dead|died|deaths?|death toll|"
     r"lost their lives|lives? lost|slain|shot dead|massacred|executed|beheaded|slitting the throats|fatalities|"
-    r"victimes|victims|bilan|toll|porte à|perte|loss|lost|neutralised|neutralized|bodies|corps sans vie"
+    r"victimes|victims|bilan|toll|porte à|perte|loss|lost|neutralised|neutralized|bodies|corps sans vie|"
+    r"tomb[ée]s?,? (?:au front|sous les balles|les armes à la main)|trouv[ée] la mort|ont trouvé la mort"
 )
 WOUNDED = r"bless[ée]s?|bless[ée]es|blessant|touch[ée]s|wounded|wounding|injured|injuring|injuries|hurt"
 ABDUCTED = (
@@ -43,7 +44,7 @@ ABDUCTED = (
 )
 CUE = re.compile(rf"\b(?:(?P<k>{KILLED})|(?P<w>{WOUNDED})|(?P<a>{ABDUCTED}))\b", re.IGNORECASE)
 GROUPS = {
-    "state": r"soldats?|militaires?|soldiers?|troops?|gendarmes?|policiers?|police officers?|policemen|agents?|"
+    "state": r"[ée]l[ée]ments (?:des|de la|de l'|du) (?:fds|forces|arm[ée]e|gendarmerie|police|garde)|soldats?|militaires?|soldiers?|troops?|gendarmes?|policiers?|police officers?|policemen|agents?|"
     r"casques bleus|peacekeepers?|commandos?|membres des forces|members of the security forces|security personnel|"
     r"vdp|volontaires|gardes?|guards?|douaniers|officers?|sergents?|marines|servicemen|personnel|forces|partners|"
     r"partenaires|comrades|camarades|colleagues|collègues|members|membres|recrues|recruits",
@@ -155,6 +156,12 @@ NO_CASUALTIES = re.compile(
     re.IGNORECASE,
 )
 OUTCOMES = ("killed", "wounded", "abducted")
+RANKS = re.compile(
+    r"^\s*(?:(?:personnes|people|morts?|tu[ée]s|dead|killed|victimes)\s+)?,?\s*(?:dans l(?:e|es) rangs? (?:de |d'|des |du )|"
+    r"parmi (?:les )?|among(?: the)? |from the ranks of |du côté (?:de |des |de l'|du )|côté )\s*(?:l'|la |les |the )?"
+    r"(?:arm[ée]e|army|militaires|soldats|soldiers|troops|forces|FDS|gendarmes?|gendarmerie|police|policiers|ami\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -373,6 +380,8 @@ def _group(after: str, before: str = "", lang: str = "en") -> str | None:
     a kill verb is bound to the bare number ("12 killed", "12 tués", "killing 12", "bilan de 12").
 
     English puts the head last ("3 special operations soldiers"), French first ("1 attaque terroriste")."""
+    if RANKS.match(after):  # "28 morts dans les rangs de l'armée", "six tués parmi les militaires"
+        return "state"
     end = PHRASE_END.search(after[:90])
     phrase = after[: end.start() if end else 90]
     words = WORD.findall(phrase)[:6]

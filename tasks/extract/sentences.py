@@ -68,6 +68,10 @@ RELATED_HEADER = re.compile(
 BACKGROUND_HEADER = re.compile(
     r"^\s*(?:contexte|background|context|repères|rappel|historique|history|explainer)\s*:?\s*$", re.IGNORECASE
 )
+LEADING_STAMP = re.compile(r"^\s*date\s+\d{4}-\d\d(?:-\d\d)?\b\s*", re.IGNORECASE)
+BYLINE = re.compile(r"^(?:by|par|de notre correspondant)\s+[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|and|et|,))*$")
+LINE_END = re.compile(r"[.!?:;»\"”)]\s*$")
+WRAPPED_START = re.compile(r"^[a-zà-ÿ]")
 BULLET = re.compile(r"^\s*(?:[-•*–—]|\d+\.)\s+")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»\"”]))\s+(?=[«\"“A-ZÉÈÊÀÂÎÔÛÇ0-9])")
 ABBREVIATIONS = re.compile(
@@ -131,12 +135,38 @@ def _is_link_like(line: str) -> bool:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
+    """Non-empty lines with their offsets; a line hard-wrapped mid-sentence ("... par des\nhommes armés ...") is
+    joined to its continuation, which starts in lower case right below it."""
+    out: list[tuple[int, str]] = []
+    pos, joinable = 0, False
     for raw in text.split("\n"):
-        if raw.strip():
-            out.append((pos, raw))
+        stripped = raw.strip()
+        if stripped and joinable and out and WRAPPED_START.match(stripped):
+            start, line = out[-1]
+            out[-1] = (start, text[start : pos + len(raw)])
+        elif stripped:
+            stamp = LEADING_STAMP.match(raw) if not out else None  # " date 2025-06-06 Russia's ...": not prose
+            cut = stamp.end() if stamp else 0
+            if raw[cut:].strip():
+                out.append((pos + cut, raw[cut:]))
+        joinable = bool(stripped) and not LINE_END.search(stripped)
         pos += len(raw) + 1
     return out
+
+
+def headline(text: str) -> str:
+    """The headline a page's text starts with, when the title is not given separately: the first line before any
+    prose that reads like a headline (4 to 30 words, no closing full stop), once a date stamp, byline, kicker or
+    navigation line is set aside. Empty when the text starts straight with prose."""
+    for _, line in _lines(text)[:4]:
+        stripped = LEADING_STAMP.sub("", line).strip()
+        words = stripped.split()
+        if not stripped or is_noise_line(stripped) or BYLINE.match(stripped):
+            continue
+        if 4 <= len(words) <= 30 and len(stripped) <= 220 and not re.search(r"[.;,]$", stripped):
+            return stripped
+        return ""
+    return ""
 
 
 def _sentence_spans(line: str) -> list[tuple[int, int]]:

@@ -1,0 +1,157 @@
+"""Who an attack was aimed at, and who carried it out.
+
+ACLED codes an attack on soldiers, gendarmes, police, a pro-government militia or another armed group as a battle
+(or as an explosion when a bomb, mine or drone did the harm) and as violence against civilians only when the
+victims were unarmed. Reporting names the target in a few ways, read here in this order:
+
+- the object of the attack: "attaque contre le poste de gendarmerie", "an attack on a military convoy",
+  "ont attaqué le village", "visant les forces armées", "opened fire on worshippers";
+- the subject of a passive attack: "le convoi a été attaqué", "the post came under attack", "une patrouille est
+  tombée dans une embuscade", "les forces tchadiennes ont subi une attaque";
+- the dead and wounded (fatalities.Figure groups), by the caller.
+
+`target(texts)` returns 'forces', 'civilians' or 'militants' (the army's strike on "terroristes") for the first
+text that names one, else None. `perpetrator(text)` is the side that attacks: the subject of an active attack verb
+or the agent of a passive one ("tués par des jihadistes", "killed by the army").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tasks.extract.actors import find_actors
+
+ARMED_GROUPS = ("jihadist", "rebel", "unidentified")
+
+FORCES = re.compile(
+    r"\b(?:arm[ée]es?|army|militaires?|military|soldats?|soldiers?|troops?|troupes?|forces|FDS|FAMa|FAN|gendarm\w*|"
+    r"police\w*|policiers?|(?<!-)commissariat|postes? (?:de police|de gendarmerie|militaires?|avanc[ée]s?|de contr[ôo]le|"
+    r"frontali\w+|de douane)|(?:army|military|police|gendarme|border|security|forward|customs) (?:posts?|positions?)|"
+    r"checkpoints?|barrages?|bases?(?! terroristes?)|camps?(?! (?:de |of |d')(?:d[ée]plac|r[ée]fugi|displac|refugee|"
+    r"orpaill|entra[îi]nement|training|terroris|jihad))|garrisons?|garnisons?|casernes?|barracks|d[ée]tachements?|detachments?|positions?|patrouilles?|"
+    r"patrols?|escortes?|escorts?|unit[ée]s?|units?|brigades?|bataillons?|battalions?|VDP|volontaires?|volunteers|"
+    r"militia\w*|milic\w+|vigilantes?|dozos?|koglweogos?|self-defen[cs]e|autod[ée]fense|CJTF|peacekeepers?|"
+    r"casques bleus|MINUSMA|convois? (?:militaires?|de l'arm[ée]e|escort[ée]s?)|military convoys?|army convoys?|"
+    r"escorted convoys?|gardes?|guards?|douaniers?|customs|garde nationale|national guard|[ée]cole de gendarmerie|"
+    r"training (?:school|centre|center)|a[ée]roport militaire|military airport|rangers?|[ée]co-?gardes?|"
+    r"forestiers|agents? des eaux et for[êe]ts)\b",
+    re.IGNORECASE,
+)
+CIVILIANS = re.compile(
+    r"\b(?:villages?|villageois|villagers|habitants|residents|population|civils?|civilians?|march[ée]s?|markets?|"
+    r"mosqu[ée]es?|mosques?|[ée]glises?|churches|fid[èe]les|worshippers|mariage|wedding|bapt[êe]mes?|funérailles|"
+    r"funerals?|passagers|passengers|voyageurs|travell?ers|bus|cars de transport|camp de d[ée]plac[ée]s|"
+    r"displacement camp|d[ée]plac[ée]s|displaced|r[ée]fugi[ée]s|refugees|orpailleurs|miners|[ée]leveurs|herders|"
+    r"farmers|agriculteurs|cultivateurs|p[êe]cheurs|fishermen|commer[çc]ants|traders|femmes|women|enfants|children|"
+    r"[ée]l[èe]ves|pupils|students|[ée]coles?|schools?|h[ôo]pital|hospital|domicile|hameaux?|hamlets?|"
+    r"famille|family|ressortissants?|nationals|workers|travailleurs|"
+    r"humanitaires|aid workers|usagers)\b",
+    re.IGNORECASE,
+)
+MILITANTS = re.compile(
+    r"\b(?:terroristes?|terrorists?|jihadistes?|djihadistes?|jihadists?|militants?|insurg\w+|assaillants?|"
+    r"attackers?|assailants?|combattants|fighters|islamistes?|islamists?|bandits?|GAT|repaires?|hideouts?|"
+    r"bases? terroristes?|terrorist (?:bases?|camps?|hideouts?)|camps? (?:terroristes?|d'entra[îi]nement)|"
+    r"training camps?|colonnes?|convoys? of (?:militants|jihadists|terrorists))\b",
+    re.IGNORECASE,
+)
+ATTACK_OBJECT = re.compile(
+    r"\b(?:attaques?|attaqu[ée]\w*|attacks?|attacked|attacking|assauts?|assaults?|assaulted|raids?|raided|"
+    r"embuscades?|ambush(?:es|ed)?|offensives?|incursions?|pris (?:pour cible|d'assaut)|prise d'assaut|"
+    r"ciblant|cibl[ée]\w*|visant|vis[ée]\w*|targeting|targeted|stormed|overr(?:an|un)|envahi\w*|"
+    r"opened fire (?:on|at)|ouvert le feu sur|fired (?:on|at)|tir[ée]?s? sur|s'en (?:sont|est) pris\w* (?:à|aux)|"
+    r"turned on|struck|frapp[ée]\w*|hit|bombard\w*|shell(?:ed|ing))"
+    r"(?:\s+(?:on|against|contre|de|du|des|d'|la|le|les|l'|un|une|the|a|an|their|its|leur|leurs|sa|son|ses|to|"
+    r"à|au|aux|at|several|plusieurs|two|deux|three|trois))*\s+(?P<object>[^.;:!?]{0,60})",
+    re.IGNORECASE,
+)
+PASSIVE = re.compile(
+    r"(?P<subject>[^.;:!?]{0,70}?)\s+(?:"
+    r"(?:a|ont|avait|avaient|aurait|auraient)\s+été\s+(?:attaqu[ée]\w*|pris\w* pour cible|cibl[ée]\w*|vis[ée]\w*|"
+    r"la cible d|pris\w* d'assaut|envahi\w*)|"
+    r"(?:est|sont|était|étaient)\s+(?:tomb[ée]\w*|pass[ée]\w*) dans une embuscade|"
+    r"(?:a|ont|avait|avaient)\s+subi\s+(?:une|des|l')\s*(?:\w+\s+)?attaques?|"
+    r"(?:was|were|has been|have been|had been|is|are|being)\s+(?:attacked|ambushed|targeted|stormed|overrun|raided|"
+    r"the target of|hit)|"
+    r"came under (?:attack|fire)|suffered an? (?:\w+ )?attack|fell into an ambush)",
+    re.IGNORECASE,
+)
+ATTACK_NOUN = re.compile(
+    r"(?:attaques?|attacks?|assauts?|assaults?|raids?|embuscades?|ambush(?:es)?|offensives?|incursions?)\b", re.I
+)
+AGENT_FIRST = re.compile(
+    r"^(?:(?:perp[ée]tr[ée]e?s?|men[ée]e?s?|commise?s?|lanc[ée]e?s?|carried out|launched|led|claimed|"
+    r"revendiqu[ée]e?s?|attribu[ée]e?s?)\s+)?(?:d'|de |des |du |by |par |from )",
+    re.IGNORECASE,
+)
+AGENT_INSIDE = re.compile(
+    r"\b(?:perp[ée]tr[ée]e?s?|men[ée]e?s?|commise?s?|carried out|launched|claimed|revendiqu[ée]e?s?)\s+(?:par|by)\s+"
+    r"[^,]{0,50}?(?=\s(?:contre|against|on|visant|targeting)\b|,|$)",
+    re.IGNORECASE,
+)
+AGENT = re.compile(r"\b(?:par|by)\s+(?:des|les|un|une|le|la|l'|the|a|an|suspected|présumés?)?\s*(?P<agent>[^,.;]{0,40})", re.I)
+CONVOY = re.compile(r"\b(?:convoi|convoy|cortège)\b", re.IGNORECASE)
+ESCORT = re.compile(r"\b(?:escort\w*|militaires?|military|army|arm[ée]e|soldats?|soldiers?|gendarm\w+|FDS)\b", re.I)
+
+
+def classify(phrase: str) -> str | None:
+    """The kind of the first target noun in a phrase: 'forces', 'civilians' or 'militants' ("des positions de
+    l'EIGS": the positions of an armed group are militants, not forces)."""
+    groups = [m for m in find_actors(phrase, None) if m.kind in ARMED_GROUPS]
+    state = [m for m in find_actors(phrase, None) if m.kind in ("state", "police", "foreign", "un", "progov")]
+    if groups and not (state and state[0].start < groups[0].start):
+        return "militants"
+    hits = []
+    for kind, rx in (("forces", FORCES), ("civilians", CIVILIANS), ("militants", MILITANTS)):
+        m = rx.search(phrase)
+        if m:
+            hits.append((m.start(), kind))
+    if CONVOY.search(phrase) and ESCORT.search(phrase):
+        hits.append((CONVOY.search(phrase).start(), "forces"))  # type: ignore[union-attr]
+    return min(hits)[1] if hits else None
+
+
+def target(texts: Iterable[str]) -> str | None:
+    """What the attack in these texts was aimed at, from the first text that says it."""
+    for text in texts:
+        found = _object_kinds(text)
+        if found:
+            return found
+    return None
+
+
+def _object_kinds(text: str) -> str | None:
+    kinds = []
+    for m in ATTACK_OBJECT.finditer(text):
+        phrase = _object_phrase(m.group("object"), noun=bool(ATTACK_NOUN.match(m.group(0))))
+        kind = classify(re.split(r",|\b(?:qui|who|which|where|où)\b", phrase)[0][:45]) if phrase else None
+        if kind:
+            kinds.append((m.start(), kind))
+    for m in PASSIVE.finditer(text):
+        subject = re.split(r"[,«»\"“”()]|\b(?:que|qui|that|which|when|lorsque|quand)\b", m.group("subject"))[-1]
+        kind = classify(subject[-50:])
+        if kind:
+            kinds.append((m.start("subject"), kind))
+    if not kinds:
+        return None
+    found = {k for _, k in kinds}
+    if "forces" in found and "civilians" in found:
+        return "forces"  # "un convoi de camions escorté par l'armée": the escort is the target that fights
+    return min(kinds)[1]
+
+
+def _object_phrase(phrase: str, noun: bool) -> str:
+    """What follows an attack word, without its agent: "(une attaque) de Boko Haram contre le village", "d'hommes
+    armés contre le site" and "perpétrée par des individus armés contre le village" are attacks on the village and
+    the site; "(l'armée a) attaqué des jihadistes" is an attack on militants."""
+    agent = AGENT_FIRST.match(phrase)
+    start = agent.end() if agent else 0
+    if (agent or noun) and classify(phrase[start : start + 40]) == "militants":
+        rest = re.search(r"\b(?:contre|against|on|visant|targeting|sur)\s+(?P<rest>.*)", phrase)
+        return rest.group("rest") if rest else ""
+    return AGENT_INSIDE.sub(" ", phrase)
+
+
+def convoy_escorted(texts: Iterable[str]) -> bool:
+    return any(CONVOY.search(t) and ESCORT.search(t) for t in texts)
