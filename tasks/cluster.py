@@ -154,6 +154,17 @@ def closeness(a: Event, b: Event) -> float:
     return score + (0.0 if known_actors(a) & known_actors(b) else 0.25)
 
 
+def same_act(a: Event, b: Event) -> bool:
+    """One named actor's strategic development (a withdrawal, a coup, a handover) reported twice: the actor and the
+    kind of act identify it even when no town is named ("Wagner leaves Mali")."""
+    return (
+        a.event_type == b.event_type == "Strategic developments"
+        and a.sub_event_type == b.sub_event_type
+        and bool(actor_id(a.actor1))
+        and actor_id(a.actor1) == actor_id(b.actor1)
+    )
+
+
 def is_specific(event: Event) -> bool:
     """Names a town and a date: enough to tell one incident from another on its own."""
     return not is_vague_place(event) and bool(event.event_date)
@@ -175,6 +186,8 @@ def link(current: Event, new: Event) -> str | None:
         return None
     if is_specific(current) and is_specific(new):
         return "strong"
+    if same_act(current, new):
+        return "strong" if current.event_date and new.event_date else "weak"
     if not current.event_date and not new.event_date:
         return "weak" if same_town(current, new) else None
     if not (is_specific(current) or is_specific(new)) or not is_placed(current):

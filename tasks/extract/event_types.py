@@ -69,7 +69,7 @@ CUES = {
     "ied": r"engins? explosifs?(?: improvis[ée]s?)?|explosive devices?|\bIEDs?\b|landmines?|mines? (?:artisanales?|antipersonnel)|"
     r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
     r"hit (?:an?|a) (?:explosive|mine|landmine|IED)|engins? piég[ée]s?|car bombs?|voitures? piég[ée]es?|v[ée]hicules? piég[ée]s?|"
-    r"explosives-(?:laden|packed)|explosion",
+    r"explosives-(?:laden|packed)|explosion|bombings?|bomb (?:attacks?|blasts?)|attentats? à la bombe",
     "grenade": r"grenades?",
     "chemical": r"armes? chimiques?|chemical weapons?|gaz toxique|toxic gas",
     "abduction": r"enlev[ée]\w*|enl[èe]vements?|kidnapp\w*|abduct\w*|\brapt\b|pris en otage|taken hostage|otages?|hostages?|"
@@ -111,6 +111,12 @@ CUES = {
     r"abattu\w*|shot dead|assassin\w*|tu[ée]s? par|killed by|kill\w*|tu[ée]s?\b|tuant|morts?\b|dead\b|bless[ée]s|wounded|"
     r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]",
 }
+CLAUSE = re.compile(r"[,;]|\b(?=after |après |since |depuis |while |alors que |tandis que )", re.IGNORECASE)
+LASTING = re.compile(
+    r"\b(?:for|pendant|durant|over|during)\s+(?:more than |plus de |nearly |près de |about |the (?:past|last) )?"
+    r"(?:\w+(?:-and-a-half)?|\d+)\s+(?:years?|ans|ann[ée]es|decades?|d[ée]cennies)\b|\b(?:since|depuis)\s+(?:\d{4}|des ann[ée]es)\b",
+    re.IGNORECASE,
+)
 CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}
 VIOLENT = ("suicide", "air", "shelling", "ied", "grenade", "chemical", "abduction", "sexual", "clash", "attack", "coup")
 NOT_VIOLENCE = re.compile(
@@ -123,7 +129,9 @@ NOT_VIOLENCE = re.compile(
 
 @lru_cache(maxsize=8192)
 def cues(text: str) -> frozenset[str]:
-    """The cue families a passage contains."""
+    """The cue families a passage contains, outside clauses that span years ("after fighting militant groups for
+    three-and-a-half years", "qui combat les jihadistes depuis 2012"): those describe a state, not this event."""
+    text = " ".join(c for c in CLAUSE.split(text) if not LASTING.search(c))
     return frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
 
 

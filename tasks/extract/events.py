@@ -53,6 +53,7 @@ REFERENCE_POINT = re.compile(
     re.IGNORECASE,
 )
 TOWN_KINDS = ("town", "hotspot", "admin2")
+SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
 LEAD = 3  # the main incident opens in the first sentences of the body, dated or not
 DISTANCE = re.compile(
     r"\b(?:à |a |at |about |some |environ )?(?:une? )?(?:[1-9]|[12]\d|30|dizaine|quinzaine|vingtaine|trentaine|few|quelques)\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b"
@@ -93,13 +94,6 @@ REACTION = re.compile(
     r"inhum[ée]\w*|buried|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
     r"appel(?:le|lent) à|a exhort[ée]|urged|dénonc\w*|denounc\w*|regrett\w*|s'est rendu|visited|visite|"
     r"a réagi|reacted|ouvert une enquête|opened an investigation)\b",
-    re.IGNORECASE,
-)
-ACTS_ON_CIVILIANS = re.compile(  # the attackers themselves turn on civilians, not civilians among a toll
-    r"\b(?:turned on|went on to kill|s'en (?:sont|est) pris\w* (?:à|aux)|(?:ont|a) (?:ensuite )?(?:tué|exécuté|abattu|massacré)|"
-    r"killing|tuant|executing|exécutant|massacring|opened fire on|ouvert le feu sur|attacked (?:the )?(?:village|civilians|residents)|"
-    r"(?:visant|ciblant|targeting|targeted)\b.{0,60}\b(?:population|civils|civilians|habitants|residents|villag\w+)|"
-    r"(?:then|puis|ensuite)\b.{0,40}\b(?:killed|tué))\b",
     re.IGNORECASE,
 )
 HABITUAL_TARGETS = re.compile(
@@ -299,13 +293,17 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     towns, districts = ("town", "hotspot"), ("admin2",)
     head, rest = pools[:-1], pools[-1:]
     tiers = [(head, towns), (head, districts), (rest, towns), (rest, districts), (pools, ("admin1",))]
-    for chosen, kinds in tiers + [(pools, ("country",))]:
+    for chosen, kinds in tiers:
         for sentences, places in chosen:
             for s, place, near in _candidates(sentences, places, ctx):
                 if place.kind in kinds:
                     precision = 2 if near and place.kind in TOWN_KINDS else 1 if place.kind in TOWN_KINDS else 3
                     return place, precision, s
-    return None, None, None
+    named = [(s, place) for sentences, places in pools for s, place, _ in _candidates(sentences, places, ctx)
+             if place.kind == "country"]  # fmt: skip
+    # "Russia's Wagner group said it was leaving Mali": the Sahel country named, not the actor's home
+    named.sort(key=lambda found: found[1].country not in SAHEL_COUNTRIES)
+    return (named[0][1], 3, named[0][0]) if named else (None, None, None)
 
 
 def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
@@ -345,7 +343,7 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
         for i, fs in enumerate(per_sentence)
         if _killed(fs, ("civilians",)) and not _killed(fs, ("state", "attackers"))
     ]
-    if not any(ACTS_ON_CIVILIANS.search(t.text) for t in p.sentences):
+    if not any("civilians" in targets.aimed_kinds(t.text) for t in p.sentences):
         civ = []  # civilians among the toll of one attack ("au moins trois civils ont également perdu la vie")
     armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
     if not (civ and armed):

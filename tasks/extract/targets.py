@@ -90,7 +90,9 @@ AGENT_INSIDE = re.compile(
     r"[^,]{0,50}?(?=\s(?:contre|against|on|visant|targeting)\b|,|$)",
     re.IGNORECASE,
 )
-AGENT = re.compile(r"\b(?:par|by)\s+(?:des|les|un|une|le|la|l'|the|a|an|suspected|présumés?)?\s*(?P<agent>[^,.;]{0,40})", re.I)
+AGENT = re.compile(
+    r"\b(?:par|by)\s+(?:des|les|un|une|le|la|l'|the|a|an|suspected|présumés?)?\s*(?P<agent>[^,.;]{0,40})", re.I
+)
 CONVOY = re.compile(r"\b(?:convoi|convoy|cortège)\b", re.IGNORECASE)
 ESCORT = re.compile(r"\b(?:escort\w*|militaires?|military|army|arm[ée]e|soldats?|soldiers?|gendarm\w+|FDS)\b", re.I)
 
@@ -121,7 +123,22 @@ def target(texts: Iterable[str]) -> str | None:
     return None
 
 
+def aimed_kinds(text: str) -> set[str]:
+    """Every kind of target the text's attack words name ("visant à la fois le détachement et la population")."""
+    return {kind for _, kind in _aims(text)}
+
+
 def _object_kinds(text: str) -> str | None:
+    kinds = _aims(text)
+    if not kinds:
+        return None
+    found = {k for _, k in kinds}
+    if "forces" in found and "civilians" in found:
+        return "forces"  # "un convoi de camions escorté par l'armée": the escort is the target that fights
+    return min(kinds)[1]
+
+
+def _aims(text: str) -> list[tuple[int, str]]:
     kinds = []
     for m in ATTACK_OBJECT.finditer(text):
         phrase = _object_phrase(m.group("object"), noun=bool(ATTACK_NOUN.match(m.group(0))))
@@ -133,12 +150,7 @@ def _object_kinds(text: str) -> str | None:
         kind = classify(subject[-50:])
         if kind:
             kinds.append((m.start("subject"), kind))
-    if not kinds:
-        return None
-    found = {k for _, k in kinds}
-    if "forces" in found and "civilians" in found:
-        return "forces"  # "un convoi de camions escorté par l'armée": the escort is the target that fights
-    return min(kinds)[1]
+    return kinds
 
 
 def _object_phrase(phrase: str, noun: bool) -> str:
