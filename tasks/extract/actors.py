@@ -47,17 +47,18 @@ DEMONYMS = {
 FORCE_NOUN = (
     r"arm[ée]es?|forces? arm[ée]es?|forces? de d[ée]fense et de s[ée]curit[ée]|soldats?|militaires?|troupes?|"
     r"army|military|soldiers?|troops?|armed forces|air force|forces|aviation|aircraft|warplanes|jets|drones?|"
-    r"gendarmes?|gendarmerie|garde nationale|national guard|defence ministry|defense ministry|état-major"
+    r"garde nationale|national guard|defence ministry|defense ministry|état-major"
 )
 ACRONYMS = {"FAMa": "ML", "FAMA": "ML", "FAN": "NE", "ANT": "TD", "FAB": "BJ", "FAT": "TG", "FANB": "BF", "BIR": "CM"}
 ACRONYM_RE = re.compile(r"\b(?:" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b")
 GENERIC_FORCES = re.compile(
     r"\b(l'arm[ée]e|the army|the military|army|soldiers?|soldats?|militaires?|troops?|forces de d[ée]fense et de "
-    r"s[ée]curit[ée]|FDS|security forces|forces de s[ée]curit[ée]|gendarmes?|gendarmerie|forces arm[ée]es|armed forces|"
+    r"s[ée]curit[ée]|FDS|security forces|forces de s[ée]curit[ée]|forces arm[ée]es|armed forces|"
     r"air force|l'aviation|military aircraft|warplanes|fighter jets|military jets|garde nationale|national guard)\b",
     re.IGNORECASE,
 )
-POLICE = re.compile(r"\b(police|policiers?|police officers?|policemen|commissariat)\b", re.IGNORECASE)
+POLICE = re.compile(r"\b(police|policiers?|police officers?|policemen|commissariat|gendarmes?|gendarmerie)\b", re.I)
+GENDARMERIE_MILITARY = {"ML"}  # ACLED files Mali's gendarmerie under its military, elsewhere under the police
 UNNAMED = re.compile(
     r"\b(hommes arm[ée]s|individus arm[ée]s|gunmen|assaillants?|attackers?|assailants?|jihadistes?|djihadistes?|jihadists|"
     r"militants?|terroristes?|terrorists?|insurgents?|armed men|groupes? arm[ée]s?|armed groups?|bandits?|"
@@ -177,8 +178,8 @@ def _demonym_pattern() -> re.Pattern:
 
 FORCE_BEFORE = re.compile(rf"\b(?:{FORCE_NOUN})\s+$", re.IGNORECASE)
 FORCE_AFTER = re.compile(rf"^\s+(?:{FORCE_NOUN})\b", re.IGNORECASE)
-POLICE_BEFORE = re.compile(r"\b(?:police|policiers?)\s+$", re.IGNORECASE)
-POLICE_AFTER = re.compile(r"^\s+police\b", re.IGNORECASE)
+POLICE_BEFORE = re.compile(r"\b(?:police|policiers?|gendarmes?|gendarmerie)\s+$", re.IGNORECASE)
+POLICE_AFTER = re.compile(r"^\s+(?:police|gendarmes?|gendarmerie)\b", re.IGNORECASE)
 
 
 def _national(text: str) -> list[ActorMention]:
@@ -192,6 +193,8 @@ def _national(text: str) -> list[ActorMention]:
                 continue
             start = m.start() - len(hit_before.group(0)) if hit_before else m.start()
             end = m.end() + (hit_after.end() if hit_after and not hit_before else 0)
+            gendarmerie = police and "gendarm" in (hit_before or hit_after).group(0).lower()  # type: ignore[union-attr]
+            police = police and not (gendarmerie and code in GENDARMERIE_MILITARY)
             name = police_forces(code) if police else state_forces(code)
             kind = "police" if police else "foreign" if code == "FR" else "state"
             out.append(ActorMention(name or "", kind, start, end))
@@ -207,7 +210,7 @@ def _generic(text: str, country: str | None) -> list[ActorMention]:
     if forces:
         out += [ActorMention(forces, "state", m.start(), m.end()) for m in GENERIC_FORCES.finditer(text)]
     if police:
-        out += [ActorMention(police, "police", m.start(), m.end()) for m in POLICE.finditer(text)]
+        out += [_police_or_gendarmerie(m, country) for m in POLICE.finditer(text)]
     out += [ActorMention(UNIDENTIFIED, "unidentified", m.start(), m.end()) for m in UNNAMED.finditer(text)]
     out += [ActorMention("Civilians", "civilians", m.start(), m.end()) for m in CIVILIANS.finditer(text)]
     branch = "ISWAP" if country in LAKE_CHAD else "ISSP"
@@ -215,6 +218,12 @@ def _generic(text: str, country: str | None) -> list[ActorMention]:
     qaeda = "JNIM" if country in ("ML", "BF", "NE", "BJ", "TG", "GH", "CI") else "AQIM"
     out += [ActorMention(qaeda, "jihadist", m.start(), m.end()) for m in AL_QAEDA.finditer(text)]
     return out
+
+
+def _police_or_gendarmerie(m: re.Match, country: str | None) -> ActorMention:
+    if "gendarm" in m.group(0).lower() and country in GENDARMERIE_MILITARY:
+        return ActorMention(state_forces(country) or "", "state", m.start(), m.end())
+    return ActorMention(police_forces(country) or "", "police", m.start(), m.end())
 
 
 def _is_is(m: re.Match) -> bool:

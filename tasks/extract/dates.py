@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-RECENT_DAYS = 35  # events are news: at most about a month before publication
+RECENT_DAYS = 35
+YEARS_BACK = 8  # how far back a weekday with a day and month may be placed  # events are news: at most about a month before publication
 
 WEEKDAYS = {
     "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
@@ -138,7 +139,9 @@ def reference_day(published: object, url: str | None, text: str) -> tuple[date |
     stamp = LEADING_STAMP.match(text)
     published = published or (stamp.group(1) if stamp else None)
     if published and re.fullmatch(r"\s*\d{4}-\d\d\s*", str(published)):
-        return _mid_month(parse_published(published)), False
+        month = parse_published(published)
+        written = infer_reference(text, month)  # "03.10.2021, Sputnik": a full day of that month in the text
+        return (written, True) if written else (_mid_month(month), False)
     day = parse_published(published)
     if day:
         return day, True
@@ -152,10 +155,35 @@ def reference_day(published: object, url: str | None, text: str) -> tuple[date |
     return (_mid_month(url_month), False) if url_month else (None, False)
 
 
-def infer_reference(text: str) -> date | None:
-    """A stand-in reference day when the publication date is unknown: the latest full date written in the text."""
+def infer_reference(text: str, month: date | None = None) -> date | None:
+    """A stand-in reference day when the publication date is unknown (or known to the month only): the latest full
+    date written in the text, counting a weekday with its day and month as a full date ("samedi 29 octobre" is a
+    Saturday only in 2022 of recent years). With `month`, only days of that month count."""
     days = [m.day for m in find_dates(text, None) if m.kind in ("explicit", "numeric") and m.day]
+    days += weekday_dated(text)
+    if month:
+        days = [d for d in days if (d.year, d.month) == (month.year, month.month)]
     return max(days) if days else None
+
+
+def weekday_dated(text: str, today: date | None = None) -> list[date]:
+    """Days written with their weekday but no year ("mercredi 29 septembre", "Saturday May 1"), given the most
+    recent year, at most YEARS_BACK years ago, in which that day falls on that weekday."""
+    today = today or date.today()
+    out = []
+    for rx, day_at, month_at in ((DAY_MONTH, 2, 3), (MONTH_DAY, 3, 2)):
+        for m in rx.finditer(text):
+            if not m.group(1) or m.group(4):
+                continue
+            month = MONTHS.get(m.group(month_at).lower().rstrip("."))
+            if month is None:
+                continue
+            weekday, day = WEEKDAYS[m.group(1).lower()], int(m.group(day_at))
+            years = [y for y in range(today.year, today.year - YEARS_BACK - 1, -1)
+                     if (d := _safe_date(y, month, day)) and d <= today and d.weekday() == weekday]  # fmt: skip
+            if years:
+                out.append(date(years[0], month, day))
+    return out
 
 
 def _url_date(url: str) -> tuple[date | None, date | None]:

@@ -114,7 +114,8 @@ CUES = {
 CLAUSE = re.compile(r"[,;]|\b(?=after |après |since |depuis |while |alors que |tandis que )", re.IGNORECASE)
 LASTING = re.compile(
     r"\b(?:for|pendant|durant|over|during)\s+(?:more than |plus de |nearly |près de |about |the (?:past|last) )?"
-    r"(?:\w+(?:-and-a-half)?|\d+)\s+(?:years?|ans|ann[ée]es|decades?|d[ée]cennies)\b|\b(?:since|depuis)\s+(?:\d{4}|des ann[ée]es)\b",
+    r"(?:\w+(?:-and-a-half)?|\d+)\s+(?:years?|ans|ann[ée]es|decades?|d[ée]cennies)\b|\b(?:since|depuis)\s+(?:\d{4}|des ann[ée]es)\b|"
+    r"^\s*(?:since|depuis)\s+(?:the|its|their|que|qu'|l'|la|le|les|son|sa|leur)\b",
     re.IGNORECASE,
 )
 CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}

@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 from tasks.extract import actors as actor_rules
-from tasks.extract import targets
+from tasks.extract import roles, targets
 from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
-from tasks.extract.event_types import cue_position, cues, event_type, is_violent, passage_cues
+from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
 from tasks.extract.sentences import Sentence
 from tasks.models import Event, Evidence
@@ -101,20 +101,6 @@ HABITUAL_TARGETS = re.compile(
     r"aussi bien|both|notamment|including|visent|target)\b",
     re.IGNORECASE,
 )
-TARGET_RANK = {"un": 0, "state": 1, "police": 1, "progov": 2, "foreign": 3}
-ARMED_GROUPS = ("jihadist", "rebel", "militia")
-OWN_CLAIM = re.compile(
-    r"\b(?:said|says|claimed|announced|a (?:affirmé|annoncé|revendiqué|indiqué)|affirme|revendique)\b[^.]{0,40}?"
-    r"\b(?:its|ses|leurs?) (?:fighters|men|militants|combatants|combattants|hommes|éléments|moudjahidines?|mujahideen)\b",
-    re.IGNORECASE,
-)
-RECEIVER = re.compile(
-    r"(?:\baux?|\bà (?:la |l')?|\bto (?:the )?|\bover to (?:the )?|contr[ôo]le (?:\w+ )?(?:des|du|de la|de l')|"
-    r"control of (?:the )?|remplac[ée]s? par (?:les |la |le |l')?|replaced by (?:the )?)\s*$",
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class Passage:
     anchor: Sentence
@@ -477,26 +463,27 @@ def build_event(
         or any(f.group in ("civilians", "people") for f in flat)
         or bool(re.search(r"\b(village|civils|civilians|villagers|march[ée]|market|habitants|residents)\b", anchor_text, re.I))
     )
-    first = next((m for m in mentions if m.kind not in ("civilians",)), None)
-    state_actor = first is not None and first.kind in ("state", "foreign", "police")
+    sides = roles.Sides(
+        initiator=targets.initiator(anchor_text, mentions), anchor=mentions, passage=passage_mentions,
+        credited=[m.name for _, m in ctx.attributions] + roles.claimed(p.sentences, country, p.day),
+        civilian_victims=civilian_victims, armed_target=armed_target, countries=ctx.countries,
+    )  # fmt: skip
     killed = any(f.outcome == "killed" for f in flat)
     etype, sub = event_type(
-        found, armed_target=armed_target, civilian_victims=civilian_victims, state_actor=state_actor, killed=killed
-    )
+        found, armed_target=armed_target, civilian_victims=civilian_victims, state_actor=roles.state_acts(sides),
+        killed=killed,
+    )  # fmt: skip
     civilians_killed = any(f.outcome == "killed" and f.group in ("civilians", "people") for f in flat)
     if victims == "civilians" and etype == "Battles":
         etype, sub = "Violence against civilians", "Attack"
     elif victims == "forces" and etype == "Violence against civilians":
         etype, sub = "Battles", "Armed clash"
-    named = [m.name for _, m in ctx.attributions] + _claimed(p, country)
     if sub == "Non-violent transfer of territory":
         texts = [s.text for s in p.lead] + [anchor_text] + [s.text for s in p.sentences[1:]]
-        actor1, actor2 = _transfer_actors(texts, country, p.day)
+        actor1, actor2 = roles.transfer_actors(texts, country, p.day)
     else:
-        actor1, actor2 = _actors(
-            etype, sub, (mentions, passage_mentions, named), country, civilians_killed or civilian_victims,
-            _armed_group_strikes(anchor_text, mentions),
-        )  # fmt: skip
+        sides = replace(sides, civilian_victims=civilians_killed or civilian_victims)
+        actor1, actor2 = roles.actors(etype, sub, sides, country, found, roles.group_strikes(anchor_text, mentions))
     count = tally(per_sentence if etype != "Violence against civilians" else _civilian_only(per_sentence))
     if sub in ("Peaceful protest", "Protest with intervention"):
         count = replace(count, fatalities=0, low=None, high=None)  # deaths that prompted a protest are not its own
@@ -520,78 +507,6 @@ def _location_name(place) -> str | None:
 
 def _civilian_only(per_sentence: list[list[Figure]]) -> list[list[Figure]]:
     return [[f for f in fs if f.group in ("civilians", "people")] or fs for fs in per_sentence]
-
-
-def _armed_group_strikes(text: str, mentions: list) -> bool:
-    """ "Jihadist fighters attacked the camp with explosive-laden drones": an armed group is the drone's subject."""
-    at = cue_position(text, "air")
-    subject = next((m for m in mentions if m.kind != "civilians" and at is not None and m.start < at), None)
-    return subject is not None and subject.kind in (*ARMED_GROUPS, "unidentified")
-
-
-def _claimed(p: Passage, country: str) -> list[str]:
-    """Named groups that speak for the attack in the passage ("JNIM said its fighters had ...")."""
-    out = []
-    for s in p.sentences:
-        if OWN_CLAIM.search(s.text):
-            out += [m.name for m in actor_rules.find_actors(s.text, country, p.day) if m.kind in ARMED_GROUPS]
-    return out
-
-
-def _transfer_actors(texts: list[str], country: str, when: date | None) -> tuple:
-    """A handover: actor1 the force that hands the place over, actor2 the force it is handed to ("aux FAMa")."""
-    found = [
-        (m.name, bool(RECEIVER.search(text[max(0, m.start - 40) : m.start])))
-        for text in texts
-        for m in actor_rules.find_actors(text, country, when)
-        if m.kind in TARGET_RANK or m.kind in ARMED_GROUPS
-    ]
-    receiver = next((name for name, receives in found if receives), None)
-    giver = next((name for name, _ in found if name != receiver), None)
-    return (giver, receiver) if giver else (receiver, None)
-
-
-def _actors(
-    etype: str, sub: str, found: tuple[list, list, list[str]], country: str, civilian_victims: bool, group_strike: bool
-) -> tuple:
-    """ACLED's actor conventions: perpetrator named in the anchor or credited anywhere; target by type."""
-    anchor, passage, credited = found
-    anchor_named = [m.name for m in anchor if m.kind in ARMED_GROUPS]
-    mentions = anchor + passage
-    named = list(dict.fromkeys(anchor_named + credited))
-    in_anchor = {m.name for m in anchor}
-    forces = sorted(
-        (m for m in mentions if m.kind in TARGET_RANK), key=lambda m: (m.name not in in_anchor, TARGET_RANK[m.kind])
-    )
-    force_names = list(dict.fromkeys(m.name for m in forces))
-    in_order = list(dict.fromkeys(m.name for m in mentions if m.kind in TARGET_RANK))
-    cname = actor_rules.country_name(country) or country
-    unidentified = actor_rules.UNIDENTIFIED
-    if etype == "Protests":
-        return f"Protesters ({cname})", None
-    if etype == "Riots":
-        return f"Rioters ({cname})", None
-    if etype == "Strategic developments" and sub == "Other":
-        return f"Mutiny of Military Forces of {cname}", f"Government of {cname}"
-    if sub in ("Change to group/activity", "Headquarters or base established", "Arrests", "Agreement"):
-        return (in_order or named or [None])[0], None
-    if sub == "Air/drone strike" and group_strike:
-        target = force_names or ["Civilians" if civilian_victims else None]
-        return (named or [unidentified])[0], target[0]  # armed groups fly drones too
-    if sub == "Air/drone strike":
-        return (in_order or [actor_rules.state_forces(country)])[0], (
-            "Civilians" if civilian_victims else (named or [unidentified])[0]
-        )
-    if sub == "Government regains territory":
-        return (in_order or [actor_rules.state_forces(country)])[0], (named or [None])[0]
-    if etype == "Violence against civilians" or sub == "Looting/property destruction":
-        return (named or [unidentified])[0], "Civilians"
-    actor1 = (named or [unidentified])[0]
-    if etype == "Battles" and not force_names and len(named) > 1:
-        return named[0], named[1]
-    if force_names:
-        return actor1, force_names[0]
-    return actor1, ("Civilians" if civilian_victims else None)
 
 
 def _evidence(p: Passage, place_sentence: Sentence | None, per_sentence: list[list[Figure]]) -> tuple[Evidence, ...]:

@@ -71,7 +71,7 @@ PASSIVE = re.compile(
     r"(?:a|ont|avait|avaient|aurait|auraient)\s+été\s+(?:attaqu[ée]\w*|pris\w* pour cible|cibl[ée]\w*|vis[ée]\w*|"
     r"la cible d|pris\w* d'assaut|envahi\w*)|"
     r"(?:est|sont|était|étaient)\s+(?:tomb[ée]\w*|pass[ée]\w*) dans une embuscade|"
-    r"(?:a|ont|avait|avaient)\s+subi\s+(?:une|des|l')\s*(?:\w+\s+)?attaques?|"
+    r"(?:a|ont|avait|avaient)\s+subi\s+(?:une?|des|l')\s*(?:\w+\s+)?(?:attaques?|assauts?)|"
     r"(?:was|were|has been|have been|had been|is|are|being)\s+(?:attacked|ambushed|targeted|stormed|overrun|raided|"
     r"the target of|hit)|"
     r"came under (?:attack|fire)|suffered an? (?:\w+ )?attack|fell into an ambush)",
@@ -167,3 +167,61 @@ def _object_phrase(phrase: str, noun: bool) -> str:
 
 def convoy_escorted(texts: Iterable[str]) -> bool:
     return any(CONVOY.search(t) and ESCORT.search(t) for t in texts)
+
+
+DEED_NOUN = r"(?:attaques?|attacks?|embuscades?|ambush(?:es)?|assauts?|assaults?|raids?|incursions?|attentats?)"
+PASSIVE_AGENT = re.compile(
+    r"(?:\b(?:a|ont|avait|avaient|aurait|auraient|été|was|were|been|being|is|are)\b[^.;:]{0,60}?\b(?:by|par)|"
+    r"\b\w+(?:ed|en|é|ée|és|ées|ie|ies|is|ise|ises|ite|ites)\s+(?:by|par)|"
+    rf"\b{DEED_NOUN}\b[^.;:]{{0,40}}?\b(?:by|par)|\b{DEED_NOUN}(?:\s+\w+)?\s+(?:de|d['’]|des|du))\s*"
+    r"(?:(?:the|les|des|l'|la|le|a|an|un|une|suspected|présumés?|de présumés?)\s+)*$",
+    re.IGNORECASE,
+)
+PASSIVE_DEED = re.compile(
+    r"\b(?:was|were|been|being|is|are|a été|ont été|avait été|avaient été|été|sont|est)\s+(?:\w+\s+)?$", re.I
+)
+ACTIVE_AUX = re.compile(r"\b(?:a|ont|avait|avaient|has|have|had)\s+(?:\w+\s+)?$", re.IGNORECASE)
+PARTICIPLE_END = re.compile(
+    r"\s*(?:[,.;:»\"”)]|$|(?:in|during|on|at|after|when|while|as|near|dans|lors|pendant|à|au|en|près|par|by|selon|"
+    r"according|samedi|dimanche|lundi|mardi|mercredi|jeudi|vendredi|overnight|yesterday|hier)\b)",
+    re.IGNORECASE,
+)
+DEED = re.compile(  # verbs only: "an attack on a base" names no one who acts
+    r"\b(?:attaqu(?:é|ée|és|ées|ent|ait|aient|ant)|attacked|attacking|assailed|ambushed|tendu une embuscade|raided|"
+    r"stormed|assaulted|vis[ée]\w*|targeted|targeting|cibl[ée]\w*|tu[ée]\w*|tuant|killed|killing|abattu\w*|"
+    r"massacr(?:é|ée|és|ées|ed|ing)|ex[ée]cut(?:é|ée|és|ées|ed|ing)|enlev(?:é|ée|és|ées)|kidnapped|abducted|"
+    r"frapp(?:é|ée|és|ées|ant)|struck|bombed|bombard(?:é|ée|és|ées|ed)|shelled|neutralis\w*|neutraliz\w*|"
+    r"[ée]limin(?:é|ée|és|ées|ated|ating)|repris|recaptured|retook|retaken|regained|seized|took|taken|pris|"
+    r"s'est empar\w*|se sont empar\w*|overr(?:an|un)|envahi\w*|incendi(?:é|ée|és|ées)|burned|burnt|torched|"
+    r"arr[êe]t(?:é|ée|és|ées)|arrested|detained|interpell(?:é|ée|és|ées)|fired|tir(?:é|ée|és|ées)|shot|"
+    r"opened fire|ouvert le feu|quitt(?:é|ée|és|ées|e|ent|ait)|left|leaving|withdr[ae]w\w*|retir(?:é|ée|és|ées)|"
+    r"d[ée]ploy(?:é|ée|és|ées)|deployed|remis|handed|lanc(?:é|ée|és|ées)|launched|men(?:é|ée|és|ées)|"
+    r"conducted|carried out|mené)\b",
+    re.IGNORECASE,
+)
+NOT_ACTING = ("civilians",)
+
+
+def _active(text: str, deed: re.Match) -> bool:
+    """An active use of the verb: not "were killed", nor a headline's participle ("soldiers killed in attack",
+    "7 militaires tués, ...") that no object follows."""
+    before = text[max(0, deed.start() - 25) : deed.start()]
+    if PASSIVE_DEED.search(before):
+        return False
+    return bool(ACTIVE_AUX.search(before)) or not PARTICIPLE_END.match(text[deed.end() : deed.end() + 15])
+
+
+def initiator(text: str, mentions: list) -> object | None:
+    """The actor who acts in a sentence: the agent of a passive deed ("tués par des jihadistes", "recaptured ... by
+    the Malian Armed Forces"), else the nearest actor named before the first deed verb ("Unidentified gunmen
+    attacked", "L'armée burkinabè a tué"). `mentions` are the sentence's ActorMentions (actors.find_actors)."""
+    acting = [m for m in mentions if m.kind not in NOT_ACTING]
+    for m in acting:
+        if PASSIVE_AGENT.search(text[max(0, m.start - 90) : m.start]):
+            return m
+    deed = next((d for d in DEED.finditer(text) if _active(text, d)), None)
+    if deed is None:
+        return None
+    clause = max(text.rfind(". ", 0, deed.start()), text.rfind("\n", 0, deed.start()))
+    before = [m for m in acting if clause < m.start and m.end <= deed.start()]
+    return before[-1] if before else None
