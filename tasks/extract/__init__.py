@@ -91,7 +91,8 @@ def _events(ctx: Context, body: list[Sentence]) -> list[Event]:
     title_dates = [d for d in find_dates(ctx.title, ctx.reference) if d.kind not in ("year", "month")]
     title_dates = [d for d in title_dates if d.day is None or is_recent(d.day, ctx.reference)]
     events: list[Event] = []
-    for i, passage in enumerate(anchors(body, ctx.reference, ctx.title, ctx.places)):
+    country = ctx.countries[0] if ctx.countries else None
+    for i, passage in enumerate(anchors(body, ctx.reference, ctx.title, ctx.places, country)):
         date_of(passage, ctx, title_dates if i == 0 else [])
         if passage.day is None and ctx.reference and i == 0 and not find_dates(passage.anchor.text, None):
             passage.day, passage.precision = ctx.reference, 2 if ctx.reference_exact else 3
@@ -135,7 +136,9 @@ def _not_security(title: str, body: list[Sentence], ctx: Context) -> bool:
     if NOT_VIOLENCE.search(f"{title} {lead}") and not _armed_actor(f"{title} {lead}"):
         return True
     sahel_named = any(p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1 for p in ctx.title_places)
-    sahel_named |= any(p.start < body[0].end and p.kind != "country" for p in ctx.places)
+    sahel_named |= any(
+        p.start < body[0].end and (p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1) for p in ctx.places
+    )
     return relevance.elsewhere(title, lead, sahel_named)
 
 

@@ -45,7 +45,8 @@ DEMONYMS = {
     "FR": r"fran[çc]ais(?:e)?s?|french|france's",
 }
 FORCE_NOUN = (
-    r"arm[ée]es?|forces? arm[ée]es?|forces? de d[ée]fense et de s[ée]curit[ée]|soldats?|militaires?|troupes?|"
+    r"(?:security|defen[cs]e|security and defen[cs]e|defen[cs]e and security) forces|"
+    r"forces de (?:d[ée]fense et de )?s[ée]curit[ée]|arm[ée]es?|forces? arm[ée]es?|forces? de d[ée]fense et de s[ée]curit[ée]|soldats?|militaires?|troupes?|"
     r"army|military|soldiers?|troops?|armed forces|air force|forces|aviation|aircraft|warplanes|jets|drones?|"
     r"garde nationale|national guard|defence ministry|defense ministry|état-major"
 )

@@ -46,9 +46,14 @@ SUB_EVENT_TYPES = {
 
 CUES = {
     "coup": r"coup d'[ée]tat|putsch|coup de force|mutin\w*|mutiny|mutinous|seized power|pris le pouvoir|prise du pouvoir|"
-    r"renvers[ée] le (?:président|régime)|overthr\w+|ousted|a démissionné sous la pression|coup attempt|tentative de coup",
+    r"renvers[ée] le (?:président|régime)|overthr\w+|ousted|a démissionné sous la pression|coup attempt|tentative de coup|"
+    r"(?:mettre|mis|met) fin au r[ée]gime|prise de pouvoir|took power|seized control of (?:the )?(?:country|government)|"
+    r"suspendu la constitution|suspended the constitution|destitu[ée]\w*|deposed|removed (?:the )?president|"
+    r"(?:a|an|the|latest|fresh|second|third|new|military|attempted|failed|apparent|bloodless) coup\b|coup (?:leaders?|plotters?)",
+    "decree": r"(?:dissol\w+|dissout\w*|suspend\w*|suspension|interdi\w+|banned?|bans)\s+(?:\S+\s+){0,5}?(?:partis politiques|political parties|activit[ée]s des partis|party activities|"
+    r"associations|organisations politiques|political organi[sz]ations)|(?:état d'urgence|state of emergency)",
     "protest": r"manifest\w*|protest\w*|demonstrat\w*|marche\b|marché contre|ont marché|marched|rassemblement|sit-in|"
-    r"rall(?:y|ies|ied)|grève|strikers|pleurs collectifs|march\b",
+    r"rall(?:y|ies|ied)|grève|strikers|pleurs collectifs|(?:a|the|protest|peaceful|silent) march\b(?!\s+\d)",
     "riot": r"saccag\w*|ransack\w*|looted|pill[ée]\w*|[ée]meute\w*|riot\w*|barricad\w*|vandal\w*|jets? de pierres|"
     r"threw stones|pneus br[ûu]l|burning tyres|set ablaze",
     "mob": r"lynch\w*|vindicte populaire|\bmob\b|foule en col[èe]re|angry crowd|justice populaire",
@@ -82,21 +87,29 @@ CUES = {
     r"gard[ée]s? à vue|placé en détention",
     "regain": r"repris le contr[ôo]le|reprise? (?:de )?(?:la ville|le contr[ôo]le)|reconqu\w+|retaken|recaptured|retook|regained|"
     r"took control|taken control|seized (?:control of )?(?:the )?(?:town|city|stronghold|locality)|seizing a stronghold|"
-    r"pris le contr[ôo]le|lib[ée]r[ée] (?:la ville|la localit[ée])|liberated|capture of|prise de",
+    r"pris le contr[ôo]le|lib[ée]r[ée] (?:la ville|la localit[ée])|liberated|capture of|prise de(?! pouvoir| position)|"
+    r"seized control of (?!(?:the )?(?:country|government))",
     "overtake": r"pris le contr[ôo]le|took control|overr(?:an|un)|seized the (?:town|city|camp|base)|occup[ée] (?:la localit[ée]|la ville|le camp|"
     r"le village)|held the town|s'est empar[ée]|se sont empar[ée]s|captured the (?:town|base|camp)|ont occup[ée]|tenu la ville|"
-    r"contr[ôo]le de la (?:ville|localit[ée])|took over",
+    r"contr[ôo]le de la (?:ville|localit[ée])|took over|envahi\w*|invaded|overrun",
     "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]part|"
     r"left (?:the|its|their) (?:[\w-]+ )?(?:base|camp|town|positions?)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
     r"rem(?:is|ise|et|ettent|ettre|ettra)\w* (?:sa|leur|leurs|la|le|les|ses) (?:\w+ )?(?:base|positions?|camps?|emprises?|postes?)|"
     r"r[ée]troc[ée]d\w*|r[ée]trocession|passation|pass(?:e|ent) le relais|"
     r"prend(?:s|re)? le relais|take over from|replaced by|remplac[ée]s? par|"
     r"deploy\w*|d[ée]ploy[ée]\w*|d[ée]ploiement|redeploy\w*|arrived (?:in|to)|moved in|relocat\w*|dissolution|dissolved|disbanded|"
-    r"repli\w*|plié bagage|evacuated (?:its|their) (?:base|camp)|fermeture (?:de la|du) (?:base|camp)",
+    r"repli\w*|plié bagage|evacuated (?:its|their) (?:base|camp)|fermeture (?:de la|du) (?:base|camp)|"
+    r"(?:lanc\w+|launch\w*|cr[ée]\w*|created?|creating|form(?:ed|s|ing)?|mis(?:e)? en place|set up|activat\w*|mis(?:e)? en service)\s+"
+    r"(?:(?:sa|leur|une|un|la|le|l'|its|their|a|an|the|new|nouvelle?|joint|conjointe)\s+)*"
+    r"(?:force|unit[ée]?|brigade|bataillon|battalion|contingent|task force)\b|"
+    r"(?:taken|took|take|pris|prennent) (?:up )?positions?|positionn[ée]\w*",
     "control": r"sous (?:le )?contr[ôo]le(?: \w+)? d(?:es?|u|'|e la)\b|under (?:the )?(?:\w+ )?control of|"
     r"(?:hand\w*|transferr?\w*|c[ée]d\w*|remis\w*) (?:over )?(?:the )?contr[ôo]le?|now controlled by|d[ée]sormais contr[ôo]l[ée]",
     "agreement": r"accords? de (?:paix|cessez-le-feu)|ceasefire|cessez-le-feu|peace (?:deal|agreement)|signed an? (?:agreement|accord|deal)|"
-    r"sign[ée] un accord|truce|tr[êe]ve|prisoner exchange|[ée]change de prisonniers",
+    r"sign[ée] un accord|truce|tr[êe]ve|prisoner exchange|[ée]change de prisonniers|"
+    r"sign\w*\s+(?:(?:a|an|the|une?|la|le|l')\s+)?(?:\w+\s+)?(?:accord|agreement|charte|charter|pacte|pact|trait[ée]|"
+    r"treaty|convention|protocole|deal)|(?:cr[ée]\w+|created?|form(?:ed|s)|institu\w+|establish\w*)\s+"
+    r"(?:l['’]|la |le |une |an |the |a )?(?:alliance|conf[ée]d[ée]ration|confederation)\b",
     "base": r"(?:install[ée]|[ée]tabli|established|set up|opened|ouvert) (?:a|une|un|its|leur|sa) (?:new |nouvelle |nouveau )?"
     r"(?:base|camp|headquarters|QG|quartier général)",
     "disrupted": r"d[ée]samor[çc]\w*|defused|neutralis[ée]\w* (?:un|une|an?) (?:engin|IED|explosive)|caches? d'armes|weapons? caches?|"
@@ -115,7 +128,16 @@ CLAUSE = re.compile(r"[,;]|\b(?=after |après |since |depuis |while |alors que |
 LASTING = re.compile(
     r"\b(?:for|pendant|durant|over|during)\s+(?:more than |plus de |nearly |près de |about |the (?:past|last) )?"
     r"(?:\w+(?:-and-a-half)?|\d+)\s+(?:years?|ans|ann[ée]es|decades?|d[ée]cennies)\b|\b(?:since|depuis)\s+(?:\d{4}|des ann[ée]es)\b|"
-    r"^\s*(?:since|depuis)\s+(?:the|its|their|que|qu'|l'|la|le|les|son|sa|leur)\b",
+    r"^\s*(?:since|depuis)\s+(?:the|its|their|que|qu'|l'|la|le|les|son|sa|leur)\b|"
+    r"\b(?:after|following|suite à|après)\s+(?:weeks|months|years|des semaines|des mois|des années|plusieurs \w+)\s+(?:of|d['’]|de)|"
+    r"\bpar le passé\b|\bin the past\b",
+    re.IGNORECASE,
+)
+LEADER_TAKEN = re.compile(  # "IBK ... arrêté à Bamako par des militaires en rébellion, annonce sa démission"
+    r"(?=[^.]*\b(?:pr[ée]sident|premier ministre|prime minister|chef de l'[ée]tat|head of state)\b)"
+    r"(?=[^.]*\b(?:arr[êe]t[ée]\w*|arrested|detained|d[ée]tenu\w*|retenu\w*|d[ée]mission\w*|resign\w*)\b)"
+    r"(?=[^.]*\b(?:militaires|soldats|soldiers|mutin\w*|mutineers|troops|officiers|officers|garde pr[ée]sidentielle|"
+    r"presidential guard)\b)",
     re.IGNORECASE,
 )
 CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}
@@ -133,7 +155,8 @@ def cues(text: str) -> frozenset[str]:
     """The cue families a passage contains, outside clauses that span years ("after fighting militant groups for
     three-and-a-half years", "qui combat les jihadistes depuis 2012"): those describe a state, not this event."""
     text = " ".join(c for c in CLAUSE.split(text) if not LASTING.search(c))
-    return frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
+    found = frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
+    return found | {"coup"} if LEADER_TAKEN.search(text) else found
 
 
 def passage_cues(texts: list[str]) -> frozenset[str]:
@@ -163,8 +186,8 @@ def event_type(
 
 
 def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims: bool, state_actor: bool) -> str:
-    if "coup" in found:
-        return "Other"
+    if "coup" in found or "decree" in found:
+        return "Other"  # a coup, or a government's own act against its opponents (ACLED: Other)
     if "protest" in found and not found & {"suicide", "air", "shelling", "ied", "clash"}:
         return _protest(found)
     if "mob" in found:
@@ -202,6 +225,8 @@ def _territory(found: AbstractSet[str], *, armed_target: bool, state_actor: bool
         return "Government regains territory"
     if not state_actor and "overtake" in found and armed_target:
         return "Non-state actor overtakes territory"
+    if not state_actor and "overtake" in found and not is_violent(found):
+        return "Non-violent transfer of territory"  # "ont vu des jihadistes envahir leur ville": taken unopposed
     return None
 
 

@@ -24,7 +24,8 @@ from tasks.extract.fatalities import Figure, casualties, tally
 from tasks.extract.sentences import Sentence
 from tasks.models import Event, Evidence
 
-STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot")
+STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot", "arrest",
+             "disrupted", "decree")  # fmt: skip
 AGGREGATE = re.compile(
     r"\b(since|depuis|in recent (?:weeks|months|years)|ces derni[èe]res (?:semaines|ann[ée]es|mois)|this year|cette ann[ée]e|"
     r"over the past|au cours des derni[eè]res?|chaque ann[ée]e|every year|r[ée]guli[èe]rement|regularly|often|souvent|"
@@ -54,7 +55,7 @@ REFERENCE_POINT = re.compile(
 )
 TOWN_KINDS = ("town", "hotspot", "admin2")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
-LEAD = 3  # the main incident opens in the first sentences of the body, dated or not
+LEAD = 3  # the main incident opens in the first sentences (or two paragraphs) of the body, dated or not
 DISTANCE = re.compile(
     r"\b(?:à |a |at |about |some |environ )?(?:une? )?(?:[1-9]|[12]\d|30|dizaine|quinzaine|vingtaine|trentaine|few|quelques)\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b"
     r"(?:\s+(?:au |à l'|to the |north|south|east|west|nord|sud|est|ouest)[\w-]*)*\s+(?:de |d'|du |of |from )(?:la |le |l'|the )?$",
@@ -78,7 +79,10 @@ LIST_GAP = re.compile(
 )
 ROUTE_BEFORE = re.compile(r"\b(?:entre|between|axe|route|road|reliant|linking|tron[çc]on|stretch)\b[^.,;]{0,30}$", re.I)
 KICKER = re.compile(r"^[^:]{2,40}\s:\s")
-DATELINE = re.compile(r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s")
+DATELINE = re.compile(
+    r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s|"
+    r"^[A-ZÉÈ][\w'’ -]{2,30},\s*[^.()]{0,30}\((?:AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP)\)\s*(?:[—–-]{1,2}\s*)?"
+)
 REPORTED = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
     r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan|a affirmé|ont affirmé|claimed|"
@@ -152,7 +156,9 @@ def is_background(s: Sentence, reference: date | None) -> bool:
     return bool(AGGREGATE.search(s.text)) or (is_future(s.text) and not re.search(r"\b(a|ont|was|were|had)\b", s.text))
 
 
-def anchors(body: list[Sentence], reference: date | None, title: str = "", places: list | None = None) -> list[Passage]:
+def anchors(
+    body: list[Sentence], reference: date | None, title: str = "", places: list | None = None, country: str | None = None
+) -> list[Passage]:
     """One passage per sentence that opens an event; following sentences join the passage they follow.
 
     The lead opens the main event when it or the headline names one. A later sentence opens a secondary event only
@@ -167,11 +173,12 @@ def anchors(body: list[Sentence], reference: date | None, title: str = "", place
     for i, s in enumerate(body):
         found = cues(s.text) | (title_cues if i == 0 else frozenset())
         eventful = (
-            is_violent(found) or bool(found & set(STRATEGIC) - {"change"}) or ("change" in found and _forces_act(s))
+            is_violent(found) or bool(found & set(STRATEGIC) - {"change"}) or ("change" in found and _forces_act(s, country))
         )
         background = is_background(s, reference)
         if i == 0 or not passages:
-            opens = eventful and not background and (i < LEAD or bool(recent_dates(s, reference)))
+            in_lead = i < LEAD or s.paragraph <= body[0].paragraph + 1
+            opens = eventful and not background and (in_lead or bool(recent_dates(s, reference)))
         else:
             opens = eventful and not background and _new_incident(s, passages, reference, towns)
         if opens:
@@ -185,10 +192,10 @@ def anchors(body: list[Sentence], reference: date | None, title: str = "", place
     return passages
 
 
-def _forces_act(s: Sentence) -> bool:
+def _forces_act(s: Sentence, country: str | None) -> bool:
     """A withdrawal/deployment sentence is an event only when an armed force or mission is its actor."""
     return any(m.kind in ("state", "foreign", "un", "police", "jihadist", "rebel", "militia", "progov")
-               for m in actor_rules.find_actors(s.text, None))  # fmt: skip
+               for m in actor_rules.find_actors(s.text, country))  # fmt: skip
 
 
 def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, towns: list) -> bool:
@@ -478,7 +485,7 @@ def build_event(
         etype, sub = "Violence against civilians", "Attack"
     elif victims == "forces" and etype == "Violence against civilians":
         etype, sub = "Battles", "Armed clash"
-    if sub == "Non-violent transfer of territory":
+    if sub == "Non-violent transfer of territory" and "overtake" not in found:
         texts = [s.text for s in p.lead] + [anchor_text] + [s.text for s in p.sentences[1:]]
         actor1, actor2 = roles.transfer_actors(texts, country, p.day)
     else:

@@ -333,8 +333,8 @@ def score(p: Place, ctx: Context, cue: str | None, partners: Sequence[tuple[floa
     town = p.kind in ("town", "hotspot")
     return (
         p.kind == cued_kind(cue, p.country),
-        in_admin1,
         town and p.population >= BIG_CITY,  # "Bamako" is the capital, whatever hamlet shares its name
+        in_admin1,
         ctx.countries[p.country] > 0,
         p.country in ctx.hint,
         kind_rank(p.kind),

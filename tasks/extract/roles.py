@@ -118,6 +118,8 @@ def _development(sub: str, sides: Sides, country: str, cname: str, found: frozen
         return f"Government of {cname}", None
     if sub == "Agreement":
         return _agreement(sides, cname)
+    if sub == "Non-violent transfer of territory":  # an armed group moves into a place nobody defends
+        return (_named(sides) or [actor_rules.UNIDENTIFIED])[0], None
     if sub == "Looting/property destruction":
         named = _named(sides)
         return (named or [actor_rules.UNIDENTIFIED])[0], "Civilians"

@@ -72,6 +72,9 @@ LEADING_STAMP = re.compile(r"^\s*date\s+\d{4}-\d\d(?:-\d\d)?\b\s*", re.IGNORECAS
 BYLINE = re.compile(r"^(?:by|par|de notre correspondant)\s+[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|and|et|,))*$")
 LINE_END = re.compile(r"[.!?:;»\"”)]\s*$")
 WRAPPED_START = re.compile(r"^[a-zà-ÿ]")
+DATELINE_ONLY = re.compile(
+    r"^[A-ZÀ-Ý][\w'’ -]{2,30},\s*[^.()]{0,30}\((?:AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP)\)[^.]{0,25}$"
+)
 BULLET = re.compile(r"^\s*(?:[-•*–—]|\d+\.)\s+")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»\"”]))\s+(?=[«\"“A-ZÉÈÊÀÂÎÔÛÇ0-9])")
 ABBREVIATIONS = re.compile(
@@ -115,6 +118,8 @@ def is_noise_line(line: str) -> bool:
     if NOISE_LINE.match(line) or (len(line) < 80 and NAV_WORDS.search(line)):
         return True
     if line.count("|") >= 2 or line.count(" – ") >= 2 and len(line) < 80:
+        return True
+    if DATELINE_ONLY.match(line):  # "Abuja, March 2 (AFP) Mar 02, 2021"
         return True
     words = line.split()
     return len(words) <= 6 and not re.search(r"[.!?:»\"”]$", line)
