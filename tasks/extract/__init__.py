@@ -23,6 +23,7 @@ from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
 from tasks.extract.events import Context, anchors, build_events, date_of, is_background
 from tasks.extract.places import find_places
 from tasks.extract.sentences import Sentence, headline, split_sentences
+from tasks.extract.sites import find_sites
 from tasks.models import Event, Extraction
 
 EXTRACTOR_VERSION = "2025.2"
@@ -155,12 +156,12 @@ def _armed_actor(text: str) -> bool:
 
 
 def _places(text: str, countries: tuple[str, ...]) -> list:
-    """Gazetteer matches, minus those inside an actor's name ("Boko" of Boko Haram)."""
+    """Gazetteer matches, minus those inside an actor's name ("Boko" of Boko Haram), and the named sites the
+    gazetteer does not know ("le village de Motogatta"), in text order."""
     places = find_places(text, countries)
-    spans = [
-        (m.start, m.end) for m in actor_rules.find_actors(text, None) if m.kind not in ("civilians", "unidentified")
-    ]
-    return [p for p in places if not any(s <= p.start < e for s, e in spans)]
+    actors = [m for m in actor_rules.find_actors(text, None) if m.kind not in ("civilians", "unidentified")]
+    places = [p for p in places if not any(a.start <= p.start < a.end for a in actors)]
+    return sorted(places + find_sites(text, places, actors), key=lambda p: p.start)
 
 
 def _context_countries(title: str, body: list[Sentence]) -> tuple[str, ...]:

@@ -53,7 +53,7 @@ REFERENCE_POINT = re.compile(
     r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+)$",
     re.IGNORECASE,
 )
-TOWN_KINDS = ("town", "hotspot", "admin2")
+TOWN_KINDS = ("town", "hotspot", "admin2", "site")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
 LEAD = 3  # the main incident opens in the first sentences (or two paragraphs) of the body, dated or not
 DISTANCE = re.compile(
@@ -283,20 +283,28 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     if main:
         pools.append((None, ctx.title_places))
     pools.append((p.sentences[1:], ctx.places))
-    towns, districts = ("town", "hotspot"), ("admin2",)
+    towns, districts = ("town", "hotspot", "site"), ("admin2",)
     head, rest = pools[:-1], pools[-1:]
     tiers = [(head, towns), (head, districts), (rest, towns), (rest, districts), (pools, ("admin1",))]
     for chosen, kinds in tiers:
         for sentences, places in chosen:
             for s, place, near in _candidates(sentences, places, ctx):
                 if place.kind in kinds:
-                    precision = 2 if near and place.kind in TOWN_KINDS else 1 if place.kind in TOWN_KINDS else 3
-                    return place, precision, s
+                    return place, _precision(place, near), s
     named = [(s, place) for sentences, places in pools for s, place, _ in _candidates(sentences, places, ctx)
              if place.kind == "country"]  # fmt: skip
     # "Russia's Wagner group said it was leaving Mali": the Sahel country named, not the actor's home
     named.sort(key=lambda found: found[1].country not in SAHEL_COUNTRIES)
     return (named[0][1], 3, named[0][0]) if named else (None, None, None)
+
+
+def _precision(place, near: bool) -> int:
+    """1 the named town, 2 near it (or a site placed at the town it is near), 3 a region or the country."""
+    if place.kind == "site" and place.latitude is not None:
+        return 2
+    if place.kind in TOWN_KINDS:
+        return 2 if near else 1
+    return 3
 
 
 def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
@@ -448,7 +456,7 @@ def build_event(
 ) -> Event | None:
     """The Event a passage describes, or None when it is not located in a known country."""
     place, geo_precision, place_sentence = place_of(p, ctx, main)
-    country = place.country if place else (ctx.countries[0] if ctx.countries else None)
+    country = (place.country if place else None) or (ctx.countries[0] if ctx.countries else None)
     if country is None:
         return None
     title = [ctx.title] if main else []
@@ -497,12 +505,25 @@ def build_event(
     return Event(
         event_type=etype, sub_event_type=sub, country=country, event_date=p.day.isoformat() if p.day else None,
         date_precision=p.precision if p.day else None, actor1=actor1, actor2=actor2,
-        admin1=getattr(place, "admin1", None), admin2=getattr(place, "admin2", None),
+        admin1=getattr(place, "admin1", None) or _region(place, p, ctx, country), admin2=getattr(place, "admin2", None),
         location=_location_name(place), latitude=getattr(place, "latitude", None),
         longitude=getattr(place, "longitude", None), geo_precision=geo_precision or 3,
         fatalities=count.fatalities, fatalities_low=count.low, fatalities_high=count.high,
         wounded=count.wounded, abducted=count.abducted, notes=p.anchor.text[:300],
         evidence=_evidence(p, place_sentence, per_sentence),
+    )  # fmt: skip
+
+
+def _region(place, p: Passage, ctx: Context, country: str) -> str | None:
+    """A site the gazetteer does not know takes the admin1 of the places its passage names ("dans la région de
+    Tahoua ... vers la localité d'Agando")."""
+    if place is None or place.kind != "site":
+        return None
+    spans = [(s.start, s.end) for s in [p.anchor] + p.lead + p.sentences]
+    return next(
+        (pl.admin1 for pl in ctx.places if pl.admin1 and pl.kind != "site" and pl.country in (place.country, country)
+         and any(a <= pl.start < b for a, b in spans)),
+        None,
     )  # fmt: skip
 
 
