@@ -39,6 +39,7 @@ NOT_CLAIMED = re.compile(
     r"unclaimed|sans revendication",
     re.IGNORECASE,
 )
+OPERATION = re.compile(r"\b(?:op[ée]ration|operation)\s+$", re.IGNORECASE)  # "l'opération Kondjouaré": a name
 SPORT = re.compile(
     r"\b(?:match|rencontre|stade|stadium|buts?|goals?|score|penalty|penalties|mi-temps|half-time|"
     r"Etalons|Aigles|Mourabitounes|Super Eagles)\b|\b\d-\d\b",
@@ -160,7 +161,10 @@ def _places(text: str, countries: tuple[str, ...]) -> list:
     gazetteer does not know ("le village de Motogatta"), in text order."""
     places = find_places(text, countries)
     actors = [m for m in actor_rules.find_actors(text, None) if m.kind not in ("civilians", "unidentified")]
-    places = [p for p in places if not any(a.start <= p.start < a.end for a in actors)]
+    places = [
+        p for p in places
+        if not any(a.start <= p.start < a.end for a in actors) and not OPERATION.search(text[max(0, p.start - 12) : p.start])
+    ]  # fmt: skip
     return sorted(places + find_sites(text, places, actors), key=lambda p: p.start)
 
 

@@ -279,7 +279,7 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     district in the passage's other sentences; only then a region, the country. "À 10 km de X" and "près de X" give X with
     geo_precision 2; a province or region named "dans la province de X" is context, never chosen over a town.
     """
-    pools: list[tuple[list[Sentence] | None, list]] = [([p.anchor], ctx.places)]
+    pools: list[tuple[list[Sentence] | None, list]] = [([p.anchor] + (p.lead if main else []), ctx.places)]
     if main:
         pools.append((None, ctx.title_places))
     pools.append((p.sentences[1:], ctx.places))
@@ -456,7 +456,10 @@ def build_event(
 ) -> Event | None:
     """The Event a passage describes, or None when it is not located in a known country."""
     place, geo_precision, place_sentence = place_of(p, ctx, main)
-    country = (place.country if place else None) or (ctx.countries[0] if ctx.countries else None)
+    region = _region(place, p, ctx)
+    country = (place.country if place else None) or (region.country if region else None) or (
+        ctx.countries[0] if ctx.countries else None
+    )
     if country is None:
         return None
     title = [ctx.title] if main else []
@@ -505,7 +508,7 @@ def build_event(
     return Event(
         event_type=etype, sub_event_type=sub, country=country, event_date=p.day.isoformat() if p.day else None,
         date_precision=p.precision if p.day else None, actor1=actor1, actor2=actor2,
-        admin1=getattr(place, "admin1", None) or _region(place, p, ctx, country), admin2=getattr(place, "admin2", None),
+        admin1=getattr(place, "admin1", None) or (region.admin1 if region and region.country == country else None), admin2=getattr(place, "admin2", None),
         location=_location_name(place), latitude=getattr(place, "latitude", None),
         longitude=getattr(place, "longitude", None), geo_precision=geo_precision or 3,
         fatalities=count.fatalities, fatalities_low=count.low, fatalities_high=count.high,
@@ -514,14 +517,14 @@ def build_event(
     )  # fmt: skip
 
 
-def _region(place, p: Passage, ctx: Context, country: str) -> str | None:
-    """A site the gazetteer does not know takes the admin1 of the places its passage names ("dans la région de
-    Tahoua ... vers la localité d'Agando")."""
+def _region(place, p: Passage, ctx: Context):
+    """A site the gazetteer does not know takes the country and admin1 of the first place with an admin1 that its
+    passage names ("dans la région de Tahoua ... vers la localité d'Agando")."""
     if place is None or place.kind != "site":
         return None
     spans = [(s.start, s.end) for s in [p.anchor] + p.lead + p.sentences]
     return next(
-        (pl.admin1 for pl in ctx.places if pl.admin1 and pl.kind != "site" and pl.country in (place.country, country)
+        (pl for pl in ctx.places if pl.admin1 and pl.kind != "site" and pl.country in (place.country, *ctx.countries)
          and any(a <= pl.start < b for a, b in spans)),
         None,
     )  # fmt: skip

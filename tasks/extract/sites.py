@@ -23,7 +23,17 @@ BEFORE = re.compile(
     r"\b(?:village|localit[ée]|hameau|bourg|campement|site|quartier|commune rurale|commune|town|locality|hamlet|"
     r"settlement|community)\s+(?:de\s+|d['’]|du\s+|of\s+|called\s+|named\s+|nomm[ée]\s+|appel[ée]\s+)" + NAME
 )
+FACILITY = re.compile(  # "le poste opérationnel avancé de Tiwoli", "le camp militaire de Kwala"
+    r"\b(?:poste|camp|base|d[ée]tachement|garnison|caserne|brigade|commissariat|checkpoint|position)"
+    r"(?:\s+(?!de\b|du\b|des\b|la\b|r[ée]gion|province|zone|cercle|commune|pr[ée]fecture|localit)[\wéèêà'’-]+){0,3}?"
+    r"\s+(?:de\s+|d['’]|du\s+)" + NAME
+)
+PREFECTURE = re.compile(  # "à Tiwoli, préfecture de Kpendjal"
+    r"\b(?:à|a|in|at)\s+" + NAME + r",\s+(?:dans (?:la|le) )?(?:pr[ée]fecture|commune|d[ée]partement|province|cercle|"
+    r"canton|sous-pr[ée]fecture|district|LGA|local government)\b"
+)
 AFTER = re.compile(NAME + r"\s+(?:village|community|settlement|town)\b")
+NOT_AFTER = re.compile(r"(?:op[ée]ration|operation|force|mission|plan|programme|program)\s+$", re.IGNORECASE)
 NEAR = re.compile(
     r"\b(?:pr[èe]s d[eu']|non loin d[eu']|near|close to|aux environs d[eu']|à proximit[ée] d[eu']|dans la commune d[eu']|"
     r"de la commune d[eu']|in the (?:\w+ )?(?:local government area|LGA|district) of|km (?:au \w+ )?d[eu']|km from)\s*"
@@ -47,7 +57,7 @@ def find_sites(text: str, places: list, actors: list) -> list[PlaceMention]:
     """Sites named in the text that `places` (gazetteer matches) and `actors` (ActorMentions) do not cover."""
     taken = [(p.start, p.end) for p in places] + [(a.start, a.end) for a in actors]
     out: list[PlaceMention] = []
-    for rx in (BEFORE, AFTER):
+    for rx in (BEFORE, FACILITY, PREFECTURE, AFTER):
         for m in rx.finditer(text):
             start, end = m.span("name")
             name = m.group("name")
