@@ -37,6 +37,8 @@ AGGREGATE = re.compile(
 SEPARATE = re.compile(
     r"\b(in a separate|separately|dans une autre|par ailleurs|in another (?:attack|incident|raid)|another attack|"
     r"une autre attaque|meanwhile|pendant ce temps|dans le même temps|ailleurs|"
+    r"(?:second|seconde|deuxi[èe]me|third|troisi[èe]me|autre|another|other) (?:attack|attaque|op[ée]ration|operation|"
+    r"incident|raid|strike|frappe|ambush|embuscade|assault|assaut|explosion)|"
     r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient)\b",
     re.IGNORECASE,
 )
@@ -214,13 +216,13 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     new_town = bool(own - seen)
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
         return True
+    days = {d.day for d in recent_dates(s, reference) if d.day}
+    known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
+    if days and known and not any(abs((day - k).days) <= 1 for day in days for k in known):
+        return True  # a day of its own: "the second operation took place on September 19"
     if ELABORATES.search(s.text):
         return False
     if new_town and _opens_on_town(s, towns, seen) and _towns_of(passages[-1].sentences, towns):
-        return True
-    days = {d.day for d in recent_dates(s, reference) if d.day}
-    known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
-    if days and not any(abs((day - k).days) <= 1 for day in days for k in known):
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
     return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
@@ -503,8 +505,8 @@ def build_event(
         sides = replace(sides, civilian_victims=civilians_killed or civilian_victims)
         actor1, actor2 = roles.actors(etype, sub, sides, country, found, roles.group_strikes(anchor_text, mentions))
     count = tally(per_sentence if etype != "Violence against civilians" else _civilian_only(per_sentence))
-    if sub in ("Peaceful protest", "Protest with intervention"):
-        count = replace(count, fatalities=0, low=None, high=None)  # deaths that prompted a protest are not its own
+    if sub in ("Peaceful protest", "Protest with intervention") or etype == "Strategic developments":
+        count = replace(count, fatalities=0, low=None, high=None)  # deaths behind a protest or a withdrawal are not its own
     return Event(
         event_type=etype, sub_event_type=sub, country=country, event_date=p.day.isoformat() if p.day else None,
         date_precision=p.precision if p.day else None, actor1=actor1, actor2=actor2,

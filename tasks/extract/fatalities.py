@@ -35,14 +35,16 @@ KILLED = (
     r"d[ée]c[ée]d[ée]s?|p[ée]ri|perdu la vie|neutralis[ée]s?|killed|killing|kills|dead|died|deaths?|death toll|"
     r"lost their lives|lives? lost|slain|shot dead|massacred|executed|beheaded|slitting the throats|fatalities|"
     r"victimes|victims|bilan|toll|porte à|perte|loss|lost|neutralised|neutralized|bodies|corps sans vie|"
-    r"tomb[ée]s?,? (?:au front|sous les balles|les armes à la main)|trouv[ée] la mort|ont trouvé la mort"
+    r"tomb[ée]s?(?! dans| sur| en| aux mains| entre)|trouv[ée] la mort|ont trouvé la mort|"
+    r"[ée]limin[ée]s?|eliminated|eliminating|co[ûu]t[ée] la vie|co[ûu]tant la vie|cost the lives?|claim(?:ed|ing) the lives?"
 )
 WOUNDED = r"bless[ée]s?|bless[ée]es|blessant|touch[ée]s|wounded|wounding|injured|injuring|injuries|hurt"
 ABDUCTED = (
     r"enlev[ée]s?|enlev[ée]es|enl[eè]vement|kidnapp\w*|abduct\w*|emmen[ée]s?|emmen[ée]es|otages?|hostages?|"
     r"captives?|pris en otage|taken hostage"
 )
-CUE = re.compile(rf"\b(?:(?P<k>{KILLED})|(?P<w>{WOUNDED})|(?P<a>{ABDUCTED}))\b", re.IGNORECASE)
+MISSING = r"(?:port[ée]e?s? )?disparu(?:e|s|es)?|missing|unaccounted for"
+CUE = re.compile(rf"\b(?:(?P<k>{KILLED})|(?P<w>{WOUNDED})|(?P<a>{ABDUCTED})|(?P<m>{MISSING}))\b", re.IGNORECASE)
 GROUPS = {
     "state": r"[ée]l[ée]ments (?:des|de la|de l'|du) (?:fds|forces|arm[ée]e|gendarmerie|police|garde)|soldats?|militaires?|soldiers?|troops?|gendarmes?|policiers?|police officers?|policemen|agents?|"
     r"casques bleus|peacekeepers?|commandos?|membres des forces|members of the security forces|security personnel|"
@@ -89,7 +91,7 @@ PHRASE_END = re.compile(
 )
 OUTCOME_AFTER = re.compile(
     rf"^\s*(?:(?:ont|sont|have|had|were|was|are|ont été|have been|had been|avaient été|were all|sont tous)\s+)?"
-    rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED})\b",
+    rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED}|{MISSING})\b",
     re.IGNORECASE,
 )
 OUTCOME_BEFORE = re.compile(
@@ -110,7 +112,9 @@ MONTHS = (
 )
 WORD = re.compile(r"[\w'-]+")
 SINGLE = re.compile(
-    r"(?<!['’])\b(?:un|une|a|an|one)\s+(?=(?:[\w-]+\s+){0,2}?(?:"
+    r"(?<!['’])\b(?:un|une|a|an|one)\s+(?!(?:attaque|attack|group|groupe|colonne|column|bande|gang|convoi|convoy|"
+    r"unit[ée]?|poste|post|position|camp|base|raid|embuscade|ambush|assaut|assault|offensive|incursion|op[ée]ration)\b)"
+    r"(?=(?:[\w-]+\s+){0,2}?(?:"
     + "|".join((GROUPS["state"], GROUPS["civilians"], GROUPS["attackers"], "homme|man|personne|person"))
     + r")\b)",
     re.IGNORECASE,
@@ -145,7 +149,8 @@ CONTRAST = re.compile(
 ACTIVE_BEFORE = re.compile(
     r"\b(killing|killed|kills|kill|tuant|tué|tue|fait|faisant|massacred|massacring|executed|executing|wounding|"
     r"injuring|blessant|abducting|kidnapping|enlevant|abducted|kidnapped|enlevé|slitting the throats of|égorgé|"
-    r"égorgeant|neutralisé|neutralisés|neutralised|neutralized|perte|loss of|lost|perdu|claiming the lives of|"
+    r"égorgeant|neutralisé|neutralisés|neutralised|neutralized|eliminated|éliminé|éliminés|perte|loss of|lost|perdu|"
+    r"claiming the lives of|"
     r"coûté la vie à|coûtant la vie à|toll (?:rose |climbed |stood )?(?:to|at)|bilan (?:s'alourdit |est passé )?à)"
     r"\b(?:\W+(?!and\b|et\b|while\b|tandis\b)[\w'-]+){0,3}\W*$",
     re.IGNORECASE,
@@ -156,10 +161,31 @@ NO_CASUALTIES = re.compile(
     re.IGNORECASE,
 )
 OUTCOMES = ("killed", "wounded", "abducted")
+AMONG_THE_DEAD = re.compile(
+    r"\b(?:figur\w* parmi les|parmi les (?:victimes|morts|tués|personnes tuées)|(?:were|was|are|is) among the "
+    r"(?:dead|victims|killed)|among (?:the dead|the victims|those killed))\b",
+    re.IGNORECASE,
+)
+NEUTRALISED = re.compile(r"\b(?:neutralis\w*|neutraliz\w*|[ée]limin\w*)", re.IGNORECASE)
+THOUSANDS = re.compile(r"\b(?:thousands|des milliers|milliers|tens of thousands|des dizaines de milliers)\b", re.I)
+ADDITIVE = re.compile(r"^\s*(?:autres|others|other people|more)\b|\b(?:également|aussi|also|as well|de plus|in addition)\b", re.I)
+NOT_VIOLENT_DEATH = re.compile(
+    r"\b(?:morts? de faim|died of (?:hunger|starvation|disease)|de faim|starv\w+|famine|of hunger|de maladie|"
+    r"of disease|noy[ée]s?|drowned|morts? ou (?:grièvement )?bless[ée]s|(?:dead|killed) or (?:seriously )?(?:injured|wounded)|"
+    r"tu[ée]s ou bless[ée]s)\b",
+    re.IGNORECASE,
+)
+REVISED = re.compile(
+    r"\b(?:s'est alourdi|alourdi|est pass[ée] à|pass[ée] de \d+ à|rose to|risen to|climbed to|increased to|now stands at|"
+    r"nouveau bilan|new (?:death )?toll|revised|révisé|latest toll|dernier bilan|a grimpé)\b",
+    re.IGNORECASE,
+)
 RANKS = re.compile(
     r"^\s*(?:(?:personnes|people|morts?|tu[ée]s|dead|killed|victimes)\s+)?,?\s*(?:dans l(?:e|es) rangs? (?:de |d'|des |du )|"
     r"parmi (?:les )?|among(?: the)? |from the ranks of |du côté (?:de |des |de l'|du )|côté )\s*(?:l'|la |les |the )?"
-    r"(?:arm[ée]e|army|militaires|soldats|soldiers|troops|forces|FDS|gendarmes?|gendarmerie|police|policiers|ami\b)",
+    r"(?:(?P<state>arm[ée]e|army|militaires|soldats|soldiers|troops|forces|FDS|gendarmes?|gendarmerie|police|policiers|"
+    r"ami\b)|(?P<attackers>militants|assaillants|terroristes|jihadistes|djihadistes|insurg\w+|attackers|assailants|"
+    r"terrorists|jihadists|fighters|combattants|ennemis?|enemy))",
     re.IGNORECASE,
 )
 
@@ -172,6 +198,8 @@ class Figure:
     qualifier: str = ""  # 'at_least' | 'more_than' | 'approximate' | ''
     claim: bool = False
     alt: int = 0
+    additive: bool = False  # "quatre autres personnes ont également trouvé la mort": on top of the others
+    revised: bool = False  # "le bilan s'est alourdi à 20": replaces earlier figures
 
 
 @dataclass(frozen=True)
@@ -191,8 +219,8 @@ def casualties(sentence: str, lang: str) -> list[Figure]:
 
 @lru_cache(maxsize=4096)
 def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
-    if not CUE.search(sentence):
-        return ()
+    if not CUE.search(sentence) or AMONG_THE_DEAD.search(sentence):
+        return ()  # "un chef coutumier figure parmi les victimes": a part of a toll given elsewhere
     text, approx = _normalise(sentence, lang)
     claim = bool(CLAIM.search(text)) and not OWN_LOSS.search(text)
     numbers = [
@@ -212,10 +240,27 @@ def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
             continue  # "35 people, 31 of them women": the 31 are among the 35
         end = numbers[i + 1].start() if i + 1 < len(numbers) else len(text)
         outcome = _outcome(before, text[m.end() : end])
-        qualifier = "approximate" if m.start() in approx else _qualifier(before)
+        qualifier = "vague" if m.start() in approx else _qualifier(before)
+        if group == "people" and NEUTRALISED.search(before[-30:] + text[m.end() : m.end() + 40]):
+            group = "attackers"  # "eliminated at least 22 people": the army's word for the militants it killed
         slots.append([int(_digits(m.group(1))), group, outcome, qualifier, before, alt])
     _resolve_coordination(slots)
-    return tuple(Figure(c, o, g, q, claim, a) for c, g, o, q, b, a in slots if o in OUTCOMES)
+    revised = bool(REVISED.search(text))
+    return tuple(
+        Figure(c, o, g, q, claim, a, _additive(text, c), revised)
+        for c, g, o, q, b, a in slots
+        if o in OUTCOMES and not (o == "killed" and _not_by_violence(text))
+    )
+
+
+def _additive(text: str, count: int) -> bool:
+    """ "Quatre autres personnes ont également trouvé la mort": counted on top of the toll given before."""
+    m = re.search(rf"(?<!\d){count}(?!\d)(?P<after>.{{0,60}})", text)
+    return bool(m and ADDITIVE.search(m.group("after")))
+
+
+def _not_by_violence(text: str) -> bool:
+    return bool(NOT_VIOLENT_DEATH.search(text))
 
 
 def no_casualties(sentence: str) -> bool:
@@ -223,22 +268,38 @@ def no_casualties(sentence: str) -> bool:
 
 
 def tally(per_sentence: list[list[Figure]]) -> Tally:
-    """ACLED's count over the sentences reporting one event."""
-    best: dict[str, int] = {}
-    high: dict[str, int] = {}
-    qualified = False
+    """ACLED's count over the sentences reporting one event.
+
+    Each party's toll is the most conservative figure any sentence gives for it (the reports of one event compete
+    more often than they add up: "at least 10 gendarmes" then "a dozen gendarmes" is 10), a vague one ("dozens",
+    "une dizaine") only when no sentence gives a number, unless a sentence revises it ("the toll rose to 20"); the
+    highest goes to fatalities_high. The parties' tolls add up; a toll of "people"
+    covers them (15 people killed, 15 soldiers killed: 15) unless it is said to be more ("four others also died").
+    """
+    lows: dict[str, int] = {}
+    highs: dict[str, int] = {}
+    revised: dict[str, int] = {}
+    additive = qualified = False
+    precise = {f.group for figures in per_sentence for f in figures if f.outcome == "killed" and f.qualifier != "vague"}
     for figures in per_sentence:
         killed = [f for f in figures if f.outcome == "killed"]
-        qualified |= any(f.qualifier in ("at_least", "more_than") for f in killed if not f.claim)
-        lo, hi = _sentence_counts([f for f in killed if not f.claim])
+        if not killed:
+            continue
+        lo, hi = _sentence_counts(killed)
+        lo = {g: v for g, v in lo.items() if g not in precise or any(f.group == g and f.qualifier != "vague" for f in killed)}
         for group, value in lo.items():
-            best[group] = max(best.get(group, 0), value)
-        for group, value in {**hi, **_sentence_counts([f for f in killed if f.claim])[1]}.items():
-            high[group] = max(high.get(group, 0), value)
-    best = _merge_people(best)
-    high = _merge_people(high)
-    total = sum(best.values())
-    top = sum(max(best.get(g, 0), high.get(g, 0)) for g in set(best) | set(high))
+            lows[group] = min(lows.get(group, value), value)
+            if any(f.revised for f in killed):
+                revised[group] = value
+        for group, value in hi.items():
+            highs[group] = max(highs.get(group, 0), value)
+        additive |= any(f.additive and f.group == "people" for f in killed)
+    lows.update(revised)
+    qualified = any(
+        f.qualifier in ("at_least", "more_than") and lows.get(f.group) == f.count
+        for figures in per_sentence for f in figures if f.outcome == "killed"
+    )  # fmt: skip
+    total, top = _total(lows, additive), _total({g: max(v, lows.get(g, 0)) for g, v in highs.items()}, additive)
     return Tally(
         fatalities=total,
         low=total if qualified or top > total else None,
@@ -247,6 +308,16 @@ def tally(per_sentence: list[list[Figure]]) -> Tally:
         abducted=_max_total(per_sentence, "abducted"),
         stated=any(f.outcome == "killed" for figures in per_sentence for f in figures),
     )
+
+
+def _total(counts: dict[str, int], additive: bool) -> int:
+    """The parties' tolls added up. A "people" toll at least as large as the victims' (civilians and forces) is their
+    total restated; a smaller one, or one said to be more ("four others also died"), counts others besides. The
+    attackers' dead are always apart ("ten people killed by three suicide bombers, who also died": 13)."""
+    people = counts.get("people", 0)
+    victims = counts.get("civilians", 0) + counts.get("state", 0)
+    covered = people if people >= victims and not additive else people + victims
+    return covered + counts.get("attackers", 0)
 
 
 def _sentence_counts(killed: list[Figure]) -> tuple[dict[str, int], dict[str, int]]:
@@ -274,14 +345,6 @@ def _people_total(counts: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def _merge_people(counts: dict[str, int]) -> dict[str, int]:
-    """An unqualified "people" toll usually restates the civilians' one; keep the larger of the two."""
-    if "people" in counts and "civilians" in counts:
-        counts = dict(counts)
-        counts["civilians"] = max(counts["civilians"], counts.pop("people"))
-    return counts
-
-
 def _max_total(per_sentence: list[list[Figure]], outcome: str) -> int | None:
     totals = [sum(f.count for f in figures if f.outcome == outcome and f.alt == 0) for figures in per_sentence]
     totals = [t for t in totals if t]
@@ -291,10 +354,10 @@ def _max_total(per_sentence: list[list[Figure]], outcome: str) -> int | None:
 def _resolve_coordination(slots: list[list]) -> None:
     """ "3 US soldiers and 4 Nigerien soldiers were killed": a figure without its own verb shares its neighbour's."""
     for i in range(len(slots) - 2, -1, -1):
-        if slots[i][2] == "defer" and slots[i + 1][2] in OUTCOMES:
+        if slots[i][2] == "defer" and slots[i + 1][2] in (*OUTCOMES, "missing"):
             slots[i][2] = slots[i + 1][2]
     for i in range(1, len(slots)):
-        if slots[i][2] not in OUTCOMES and re.search(r"(and|et|as well as|ainsi que)\s*$", slots[i][4], re.IGNORECASE):
+        if slots[i][2] not in (*OUTCOMES, "missing") and re.search(r"(and|et|as well as|ainsi que)\s*$", slots[i][4], re.I):
             slots[i][2] = slots[i - 1][2]
 
 
@@ -316,7 +379,8 @@ def _outcome(before: str, segment: str) -> str | None:
     if m:
         return _cue_outcome(CUE.search(m.group(1))) or "killed"
     clause = re.split(
-        r"[;:]|,\s*(?:while|tandis|alors|but|mais|selon|according)|\b(?:while|tandis que|whereas)\b", segment
+        r"[;:]|,\s*(?:while|tandis|alors|but|mais|selon|according)|\b(?:while|tandis que|whereas)\b|"
+        r"\b(?:et|and)\s+[«\"“]?\s*(?:ils|elles|il|they|he|she)\b", segment
     )[0]
     for cue in CUE.finditer(clause):
         if not re.search(r"(ing|ant)$", cue.group(0)) and cue.start() < 90:
@@ -332,12 +396,15 @@ def _outcome(before: str, segment: str) -> str | None:
 def _cue_outcome(cue: re.Match | None) -> str | None:
     if cue is None:
         return None
+    if cue.group("m"):
+        return "missing"  # "50 civils portés disparus": not among the dead
     return "killed" if cue.group("k") else "wounded" if cue.group("w") else "abducted"
 
 
 def _normalise(sentence: str, lang: str) -> tuple[str, set[int]]:
     """Digits for number words; vague quantities as their ACLED figure, their positions remembered."""
     text = sentence.replace("\u2019", "'").replace("\u00a0", " ")
+    text = THOUSANDS.sub("many", text)  # "thousands killed": an aggregate, never a toll
     text = re.sub(
         r"\b(?:une?|a|an)\s+(" + "|".join(ROUND) + r")\b(?:\s+(?:d'|de |of ))?",
         lambda m: f"{ROUND[m.group(1).lower()]}~ ",
@@ -380,8 +447,9 @@ def _group(after: str, before: str = "", lang: str = "en") -> str | None:
     a kill verb is bound to the bare number ("12 killed", "12 tués", "killing 12", "bilan de 12").
 
     English puts the head last ("3 special operations soldiers"), French first ("1 attaque terroriste")."""
-    if RANKS.match(after):  # "28 morts dans les rangs de l'armée", "six tués parmi les militaires"
-        return "state"
+    ranks = RANKS.match(after)  # "28 morts dans les rangs de l'armée", "17 morts parmi les militants"
+    if ranks:
+        return "state" if ranks.group("state") else "attackers"
     end = PHRASE_END.search(after[:90])
     phrase = after[: end.start() if end else 90]
     words = WORD.findall(phrase)[:6]
