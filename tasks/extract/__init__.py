@@ -21,6 +21,8 @@ from tasks.extract.cues_ar import arabic_event, is_arabic
 from tasks.extract.dates import find_dates, is_recent, reference_day
 from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
 from tasks.extract.events import Context, anchors, build_events, date_of, is_background
+from tasks.extract.gloss import LANGUAGES as GLOSSED
+from tasks.extract.gloss import Glossed, gloss, looks_hausa
 from tasks.extract.places import find_places
 from tasks.extract.sentences import Sentence, headline, split_sentences
 from tasks.extract.sites import find_sites
@@ -67,10 +69,19 @@ def extract(
     if is_arabic(f"{title} {text[:500]}"):
         event = arabic_event(title, text, reference, exact)
         return Extraction(event is not None, lang, (event,) if event else (), EXTRACTOR_VERSION)
+    glossed_as = lang if lang in GLOSSED else "ha" if lang not in ("fr", "en") and looks_hausa(text) else None
+    if glossed_as:
+        return _extract_glossed(title, text, published, url, glossed_as)
+    events = _read(title, text, lang, reference, exact)
+    return Extraction(bool(events), lang, tuple(events), EXTRACTOR_VERSION)
+
+
+def _read(title: str, text: str, lang: str, reference: date | None, exact: bool) -> list[Event]:
+    """The events of a French or English text (main event first); none when it is no Sahel security story."""
     sentences = split_sentences(text, title)
     body = [s for s in sentences if not s.noise]
     if not body:
-        return Extraction(False, lang, (), EXTRACTOR_VERSION)
+        return []
     countries = _context_countries(title, body)
     ctx = Context(
         title=title, lang=lang, reference=reference, reference_exact=exact, countries=countries,
@@ -79,8 +90,26 @@ def extract(
     )  # fmt: skip
     events = _events(ctx, body)
     if not events or _not_security(title, body, ctx) or _sport(events[0].notes):
-        return Extraction(False, lang, (), EXTRACTOR_VERSION)
-    return Extraction(True, lang, tuple(events), EXTRACTOR_VERSION)
+        return []
+    return events
+
+
+def _extract_glossed(title: str, text: str, published: str | None, url: str | None, lang: str) -> Extraction:
+    """A Spanish, Portuguese, Italian, German or Hausa report: glossed into English words, read with the English
+    rules, its evidence mapped back onto the original text."""
+    body, head = gloss(text, lang), gloss(title, lang)
+    reference, exact = reference_day(published, url, body.text)
+    events = [_unglossed(e, body, text) for e in _read(head.text, body.text, "en", reference, exact)]
+    return Extraction(bool(events), lang, tuple(events), EXTRACTOR_VERSION)
+
+
+def _unglossed(event: Event, glossed: Glossed, text: str) -> Event:
+    evidence = []
+    for ev in event.evidence:
+        start, end = glossed.span(ev.start, ev.end)
+        evidence.append(replace(ev, start=start, end=end, sentence=text[start:end]))
+    notes = evidence[0].sentence[:300] if evidence else event.notes
+    return replace(event, evidence=tuple(evidence), notes=notes)
 
 
 def _detect(text: str) -> str:

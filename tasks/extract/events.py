@@ -21,7 +21,8 @@ from tasks.extract import roles, targets
 from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
 from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
-from tasks.extract.sentences import Sentence
+from tasks.extract.places import find_places
+from tasks.extract.sentences import AGENCIES, Sentence
 from tasks.models import Event, Evidence
 
 STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot", "arrest",
@@ -57,6 +58,8 @@ REFERENCE_POINT = re.compile(
 )
 TOWN_KINDS = ("town", "hotspot", "admin2", "site")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
+CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "TD": "N'Djamena", "MR": "Nouakchott", "NG": "Abuja",
+            "BJ": "Porto-Novo", "TG": "Lomé", "GH": "Accra", "SN": "Dakar", "CM": "Yaoundé"}  # fmt: skip
 LEAD = 3  # the main incident opens in the first sentences (or two paragraphs) of the body, dated or not
 DISTANCE = re.compile(
     r"\b(?:à |a |at |about |some |environ )?(?:une? )?(?:[1-9]|[12]\d|30|dizaine|quinzaine|vingtaine|trentaine|few|quelques)\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b"
@@ -83,7 +86,7 @@ ROUTE_BEFORE = re.compile(r"\b(?:entre|between|axe|route|road|reliant|linking|tr
 KICKER = re.compile(r"^[^:]{2,40}\s:\s")
 DATELINE = re.compile(
     r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s|"
-    r"^[A-ZÉÈ][\w'’ -]{2,30},\s*[^.()]{0,30}\((?:AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP)\)\s*(?:[—–-]{1,2}\s*)?"
+    rf"^[A-ZÉÈ][\w'’ -]{{2,30}}(?:,\s*[^.()]{{0,30}})?\s*\((?:{AGENCIES})\)\s*[.:]?\s*(?:[—–-]{{1,2}}\s*)?"
 )
 REPORTED = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
@@ -498,6 +501,8 @@ def build_event(
         etype, sub = "Violence against civilians", "Attack"
     elif victims == "forces" and etype == "Violence against civilians":
         etype, sub = "Battles", "Armed clash"
+    if sub == "Other" and "coup" in found:
+        place, geo_precision = _capital_for_coup(place, geo_precision, ctx)
     if sub == "Non-violent transfer of territory" and "overtake" not in found:
         texts = [s.text for s in p.lead] + [anchor_text] + [s.text for s in p.sentences[1:]]
         actor1, actor2 = roles.transfer_actors(texts, country, p.day)
@@ -517,6 +522,15 @@ def build_event(
         wounded=count.wounded, abducted=count.abducted, notes=p.anchor.text[:300],
         evidence=_evidence(p, place_sentence, per_sentence),
     )  # fmt: skip
+
+
+def _capital_for_coup(place, precision: int | None, ctx: Context) -> tuple:
+    """A coup is coded at the capital, where power changes hands, unless a town is named."""
+    if place is not None and place.kind in TOWN_KINDS:
+        return place, precision
+    country = place.country if place is not None else (ctx.countries[0] if ctx.countries else None)
+    capital = next((pl for pl in find_places(CAPITALS.get(country or "", ""), [country]) if pl.kind != "country"), None)
+    return (capital, 1) if capital is not None else (place, precision)
 
 
 def _region(place, p: Passage, ctx: Context):

@@ -72,9 +72,8 @@ LEADING_STAMP = re.compile(r"^\s*date\s+\d{4}-\d\d(?:-\d\d)?\b\s*", re.IGNORECAS
 BYLINE = re.compile(r"^(?:by|par|de notre correspondant)\s+[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|and|et|,))*$")
 LINE_END = re.compile(r"[.!?:;»\"”)]\s*$")
 WRAPPED_START = re.compile(r"^[a-zà-ÿ]")
-DATELINE_ONLY = re.compile(
-    r"^[A-ZÀ-Ý][\w'’ -]{2,30},\s*[^.()]{0,30}\((?:AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP)\)[^.]{0,25}$"
-)
+AGENCIES = r"AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP|epd|dpa|KNA|ANSA|Lusa|PANA|ATS|Anadolu|IRNA|Sputnik"
+DATELINE_ONLY = re.compile(rf"^[A-ZÀ-Ý][\w'’ -]{{2,30}},\s*[^.()]{{0,30}}\((?:{AGENCIES})\)[^.]{{0,25}}$")
 BULLET = re.compile(r"^\s*(?:[-•*–—]|\d+\.)\s+")
 SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»\"”]))\s+(?=[«\"“A-ZÉÈÊÀÂÎÔÛÇ0-9])")
 ABBREVIATIONS = re.compile(
