@@ -91,7 +91,7 @@ DATELINE = re.compile(
 REPORTED = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
     r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan|a affirmé|ont affirmé|claimed|"
-    r"a revendiqué|a assuré)\b[^.]{0,12}$",
+    r"a revendiqué|a assuré|rendues? publiques?|made public|released|publi[ée]e?s?|diffus[ée]e?s?)\b[^.]{0,12}$",
     re.IGNORECASE,
 )
 ROAD = re.compile(

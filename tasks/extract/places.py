@@ -83,6 +83,11 @@ NAME_AFTER = re.compile(r"^ ([A-ZÀ-Ý][\w'’-]*)")
 ROAD_GAP = re.compile(r"^ ?[-‐‑–—/] ?$")
 PAIR_GAP = re.compile(r"^ (et|and|à|a|to|vers|jusqu'à) $")
 PAIR_BEFORE = re.compile(r"\b(entre|between|from|de|depuis|reliant|linking|connecting)( l'| la| le)? $")
+NEAR_GAP = re.compile(  # "the Karma gold mine, near Ouahigouya": resolved near each other
+    r"^(?:\s+[\w'’-]+){0,3}?,?\s+(?:near|close to|près de|non loin de|à proximité de|aux environs de|outside)\s+"
+    r"(?:the town of |la ville de |the city of )?$",
+    re.IGNORECASE,
+)
 LIST_GAP = re.compile(r"^ ?(et |and |ou |or )?(du |de la |de l'|des |de |d'|the )?$")
 # fmt: on
 
@@ -337,8 +342,8 @@ def score(p: Place, ctx: Context, cue: str | None, partners: Sequence[tuple[floa
         in_admin1,
         ctx.countries[p.country] > 0,
         p.country in ctx.hint,
+        nearness(p, partners, 150.0) if town else 0,  # the other end of its road, the town it is near
         kind_rank(p.kind),
-        nearness(p, partners, 150.0) if town else 0,
         nearness(p, ctx.anchors) if town else 0,
         int(math.log10(p.population + 1)),
         ctx.countries[p.country],
@@ -380,7 +385,7 @@ def road_partners(text: str, origin: list[int], pending: list[tuple[Match, list[
         a, b = pending[n][0], pending[n + 1][0]
         gap = text[origin[a.end - 1] + 1 : origin[b.start]]
         before = text[max(0, origin[a.start] - 12) : origin[a.start]].lower()
-        if ROAD_GAP.match(gap) or (PAIR_GAP.match(gap) and PAIR_BEFORE.search(before)):
+        if ROAD_GAP.match(gap) or (PAIR_GAP.match(gap) and PAIR_BEFORE.search(before)) or NEAR_GAP.match(gap):
             partners.setdefault(n, []).append(n + 1)
             partners.setdefault(n + 1, []).append(n)
     return partners

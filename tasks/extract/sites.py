@@ -44,6 +44,9 @@ DEMONYM_ENDING = re.compile(r"(?:ian|ien|ienne|iens|ese|ais|aise|ois|oise|ite)$"
 STOP = Path(__file__).resolve().parent / "data" / "gazetteer_stopwords.txt"
 NOT_NAMES = {
     "nord", "sud", "est", "ouest", "north", "south", "east", "west", "centre", "center", "la", "le", "les", "the",
+    "another", "other", "same", "neighbouring", "neighboring", "nearby", "small", "remote", "local", "this", "that",
+    "each", "every", "one", "his", "her", "their", "its", "autre", "meme", "petit", "petite", "ce", "cette", "chaque",
+    "voisin", "voisine", "notre", "leur", "said", "home", "whole", "entire", "border", "frontier", "mining", "farming",
 }  # fmt: skip
 
 
