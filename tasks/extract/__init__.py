@@ -20,7 +20,7 @@ from tasks.extract import relevance
 from tasks.extract.cues_ar import arabic_event, is_arabic
 from tasks.extract.dates import find_dates, is_recent, reference_day
 from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
-from tasks.extract.events import Context, anchors, build_events, date_of, is_background
+from tasks.extract.events import ELABORATES, Context, anchors, build_events, date_of, is_background
 from tasks.extract.gloss import LANGUAGES as GLOSSED
 from tasks.extract.gloss import Glossed, gloss, looks_hausa
 from tasks.extract.places import find_places
@@ -42,6 +42,12 @@ NOT_CLAIMED = re.compile(
     re.IGNORECASE,
 )
 OPERATION = re.compile(r"\b(?:op[ée]ration|operation)\s+$", re.IGNORECASE)  # "l'opération Kondjouaré": a name
+AGGREGATE_FRAME = re.compile(
+    r"\b(?:en|in|since|depuis|during|durant|pendant)\s+(?:(?:janvier|février|mars|avril|mai|juin|juillet|août|"
+    r"septembre|octobre|novembre|décembre|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\s+)?(?:19|20)\d\d\b|\b(?:this year|cette année|so far|depuis le début|since the start)\b",
+    re.IGNORECASE,
+)
 SPORT = re.compile(
     r"\b(?:match|rencontre|stade|stadium|buts?|goals?|score|penalty|penalties|mi-temps|half-time|"
     r"Etalons|Aigles|Mourabitounes|Super Eagles)\b|\b\d-\d\b",
@@ -125,12 +131,44 @@ def _events(ctx: Context, body: list[Sentence]) -> list[Event]:
     country = ctx.countries[0] if ctx.countries else None
     for i, passage in enumerate(anchors(body, ctx.reference, ctx.title, ctx.places, country)):
         date_of(passage, ctx, title_dates if i == 0 else [])
+        if passage.day is None and _told_as_past(passage, body, ctx.reference):
+            continue  # "The massacre in Solhan ... took place over two nights in June 2021": a retrospective
+        if i == 0 and _aggregate_report(passage, ctx):
+            return []  # "Plus de 420 civils tués lors d'attaques perpétrées en 2021": a tally, not an event
         if passage.day is None and ctx.reference and i == 0 and not find_dates(passage.anchor.text, None):
             passage.day, passage.precision = ctx.reference, 2 if ctx.reference_exact else 3
         for event in build_events(passage, ctx, main=i == 0):
             if relevance.in_sahel(event.country, event.admin1) and not _duplicate(event, events):
                 events.append(event)
     return _main_first(events, ctx.title)
+
+
+def _told_as_past(passage, body: list[Sentence], reference: date | None) -> bool:
+    """An undated passage whose own 'it took place ...' sentence (kept out of the passage as background for its old
+    date) dates it months before the article."""
+    last = passage.sentences[-1].index
+    for s in body:
+        if passage.anchor.index <= s.index <= last and ELABORATES.search(s.text):
+            days = [d.day for d in find_dates(s.text, reference) if d.day and d.kind != "year"]
+            if days and not any(is_recent(d, reference) for d in days):
+                return True
+    return False
+
+
+def _aggregate_report(passage, ctx: Context) -> bool:
+    """The headline frames the story over a period ('en 2021', 'since January', 'this year') and the main passage
+    names neither a day nor a town of its own: a tally of many incidents."""
+    if not AGGREGATE_FRAME.search(ctx.title):
+        return False
+    own_day = any(
+        d.kind in ("explicit", "numeric", "weekday", "overnight", "span")
+        for s in passage.sentences[:3] for d in find_dates(s.text, None)
+    )  # fmt: skip
+    own_town = any(
+        p.kind in ("town", "hotspot", "site") and any(s.start <= p.start < s.end for s in passage.sentences)
+        for p in ctx.places
+    )
+    return not (own_day or own_town)
 
 
 def _duplicate(event: Event, events: list[Event]) -> bool:
