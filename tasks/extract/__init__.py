@@ -55,7 +55,8 @@ SPORT = re.compile(
 )
 HABITUAL = re.compile(
     r"\b(r[ée]guli[èe]re?s?|r[ée]guli[èe]rement|regularly|g[ée]n[ée]ralement|generally|often|souvent|are active|sont actifs|actifs|"
-    r"opèrent|operate\b|has grown|depuis \d{4}|since \d{4}|both)\b",
+    r"opèrent|operate\b|has grown|depuis \d{4}|since \d{4}|both|ces attaques|these attacks|such attacks|"
+    r"de telles attaques|millions?)\b",
     re.IGNORECASE,
 )
 

@@ -67,9 +67,9 @@ DISTANCE = re.compile(
     re.IGNORECASE,
 )
 ELABORATES = re.compile(
-    r"\b(?:the|this|that|l'|cette|cet|ce|la|le) ?(?:attack|assault|ambush|raid|incident|bombing|explosion|strike|"
+    r"\b(?:the|this|that|these|those|l'|cette|cet|ce|ces|la|le|les) ?(?:attack|assault|ambush|raid|incident|bombing|explosion|strike|"
     r"killings?|massacre|attaque|assaut|embuscade|agression|incident|explosion|frappe|tuerie|massacre|drame|"
-    r"convoi|convoy|patrol|patrouille)\b(?! (?:de|of|on) \w+day)|\b(?:took place|happened|occurred|a eu lieu|s'est produit\w*|"
+    r"convoi|convoy|patrol|patrouille|combats|affrontements|clashes|fighting|violences)\b(?! (?:de|of|on) \w+day)|\b(?:took place|happened|occurred|a eu lieu|s'est produit\w*|"
     r"s'est déroulé\w*|se sont (?:produits|déroulés)|les faits)\b",
     re.IGNORECASE,
 )
@@ -219,12 +219,12 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     new_town = bool(own - seen)
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
         return True
+    if ELABORATES.search(s.text):
+        return False
     days = {d.day for d in recent_dates(s, reference) if d.day}
     known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
     if days and known and not any(abs((day - k).days) <= 1 for day in days for k in known):
-        return True  # a day of its own: "the second operation took place on September 19"
-    if ELABORATES.search(s.text):
-        return False
+        return True  # a day of its own
     if new_town and _opens_on_town(s, towns, seen) and _towns_of(passages[-1].sentences, towns):
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
@@ -256,9 +256,8 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
     best: tuple | None = None
     for n, s in enumerate([p.anchor] + p.sentences[1:3]):
         for d in recent_dates(s, ctx.reference):
-            if REPORTED.search(s.text[: d.start]) and n == 0 and len(recent_dates(s, ctx.reference)) > 1:
-                continue
-            rank = (_date_rank(d)[0] + (0 if n == 0 else 3), n, d.start)
+            reported = is_reported(s, d)  # "a diffusé, lundi 29 juillet, des détails": the day it was told
+            rank = (reported, _date_rank(d)[0] + (0 if n == 0 else 3), n, d.start)
             if best is None or rank < best[0]:
                 best = (rank, d, s)
     if best is not None:
@@ -270,6 +269,11 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
         p.day, p.precision = p.same_day_as.day, p.same_day_as.precision
     elif title_dates:
         p.day, p.precision = title_dates[0].day, title_dates[0].precision
+
+
+def is_reported(s: Sentence, d: DateMention) -> bool:
+    """The date follows a reporting verb of its clause: the day the event was told, not the day it happened."""
+    return bool(REPORTED.search(s.text[: d.start]))
 
 
 def _date_rank(d: DateMention) -> tuple:

@@ -112,10 +112,11 @@ MONTHS = (
 )
 WORD = re.compile(r"[\w'-]+")
 SINGLE = re.compile(
-    r"(?<!['’])\b(?:un|une|a|an|one)\s+(?!(?:attaque|attack|group|groupe|colonne|column|bande|gang|convoi|convoy|"
+    r"(?<!['’])\b(?:un|une|(?-i:a)|an|one)\s+(?!(?:attaque|attack|group|groupe|colonne|column|bande|gang|convoi|convoy|"
     r"unit[ée]?|poste|post|position|camp|base|raid|embuscade|ambush|assaut|assault|offensive|incursion|op[ée]ration)\b)"
     r"(?=(?:[\w-]+\s+){0,2}?(?:"
-    + "|".join((GROUPS["state"], GROUPS["civilians"], GROUPS["attackers"], "homme|man|personne|person"))
+    + "|".join((GROUPS["state"], GROUPS["civilians"], GROUPS["attackers"], "homme|man|personne|person",
+                "morts?|victimes?|dead"))
     + r")\b)",
     re.IGNORECASE,
 )
@@ -417,7 +418,7 @@ def _normalise(sentence: str, lang: str) -> tuple[str, set[int]]:
     if lang in ("fr", "en"):
         with contextlib.suppress(Exception):  # text2num gives up on odd input; keep the words
             text = alpha2digit(text, lang, threshold=2)
-    text = SINGLE.sub("1 ", text)
+    text = SINGLE.sub(lambda m: m.group(0) if lang == "fr" and m.group(0).strip() in ("a", "A") else "1 ", text)
     approx: set[int] = set()
     while (m := re.search(r"(\d+)~", text)) is not None:
         approx.add(m.start())

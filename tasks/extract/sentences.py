@@ -75,7 +75,10 @@ WRAPPED_START = re.compile(r"^[a-zà-ÿ]")
 AGENCIES = r"AFP|Reuters|AP|APA|Xinhua|EFE|ANP|AA|APS|MAP|epd|dpa|KNA|ANSA|Lusa|PANA|ATS|Anadolu|IRNA|Sputnik"
 DATELINE_ONLY = re.compile(rf"^[A-ZÀ-Ý][\w'’ -]{{2,30}},\s*[^.()]{{0,30}}\((?:{AGENCIES})\)[^.]{{0,25}}$")
 BULLET = re.compile(r"^\s*(?:[-•*–—]|\d+\.)\s+")
-SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»\"”]))\s+(?=[«\"“A-ZÉÈÊÀÂÎÔÛÇ0-9])")
+SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][»\"”]))\s+(?=[«\"“A-ZÉÈÊÀÂÎÔÛÇ0-9])"
+    r"|(?<=[a-zà-ÿ]{3}\.)(?=[A-ZÉÈÊÀÂÎÔÛÇ][a-zà-ÿ'’])|(?<=\s\.)(?=[A-ZÉÈÊÀÂÎÔÛÇ][a-zà-ÿ'’])"  # "du Faso.Des frappes"
+)
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:U\.S|U\.N|Mr|Mrs|Ms|Dr|Lt|Col|Gen|Sgt|Capt|Maj|Cpl|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     r"No|Gov|Sen|Rep|Pr|M|Mme|cf|etc|av|env|Inc|Ltd|Co)\.|\b[A-Z]\.)$"

@@ -93,6 +93,11 @@ AGENT_INSIDE = re.compile(
 AGENT = re.compile(
     r"\b(?:par|by)\s+(?:des|les|un|une|le|la|l'|the|a|an|suspected|présumés?)?\s*(?P<agent>[^,.;]{0,40})", re.I
 )
+FORCES_AMONG = re.compile(  # "left dozens dead, including soldiers": forces among the victims
+    r"\b(?:including|incluidos|dont|parmi lesquels|parmi eux|among them)\s+(?:\S+\s+){0,2}?"
+    r"(?:soldiers|soldats|militaires|troops|gendarmes|police\w*|policiers)\b",
+    re.IGNORECASE,
+)
 CONVOY = re.compile(r"\b(?:convoi|convoy|cortège)\b", re.IGNORECASE)
 ESCORT = re.compile(r"\b(?:escort\w*|militaires?|military|army|arm[ée]e|soldats?|soldiers?|gendarm\w+|FDS)\b", re.I)
 
@@ -117,7 +122,7 @@ def classify(phrase: str) -> str | None:
 def target(texts: Iterable[str]) -> str | None:
     """What the attack in these texts was aimed at, from the first text that says it."""
     for text in texts:
-        found = _object_kinds(text)
+        found = _object_kinds(text) or ("forces" if FORCES_AMONG.search(text) else None)
         if found:
             return found
     return None
