@@ -112,7 +112,7 @@ MONTHS = (
 )
 WORD = re.compile(r"[\w'-]+")
 SINGLE = re.compile(
-    r"(?<!['’])\b(?:un|une|(?-i:a)|an|one)\s+(?!(?:attaque|attack|group|groupe|colonne|column|bande|gang|convoi|convoy|"
+    r"(?<!['’])\b(?:un|une|(?-i:a|A)|an|one)\s+(?!(?:attaque|attack|group|groupe|colonne|column|bande|gang|convoi|convoy|"
     r"unit[ée]?|poste|post|position|camp|base|raid|embuscade|ambush|assaut|assault|offensive|incursion|op[ée]ration)\b)"
     r"(?=(?:[\w-]+\s+){0,2}?(?:"
     + "|".join((GROUPS["state"], GROUPS["civilians"], GROUPS["attackers"], "homme|man|personne|person",
