@@ -46,6 +46,11 @@ OVERNIGHT = re.compile(
 )
 DAY_MONTH = re.compile(rf"\b(?:{WD},?\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+{MON}(?:,?\s+{YEAR})?\b", re.IGNORECASE)
 MONTH_DAY = re.compile(rf"\b(?:{WD},?\s+)?{MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{YEAR})?", re.IGNORECASE)
+DAY_RANGE = re.compile(
+    rf"\b(?:du|between|from|entre le|entre)\s+(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:au|and|to|et le|et|-)\s+"
+    rf"(\d{{1,2}})(?:er|st|nd|rd|th)?\s+{MON}(?:,?\s+{YEAR})?",
+    re.IGNORECASE,
+)
 NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 WEEKDAY = re.compile(
     rf"\b(?:(last|past|dernier|this|ce|next|prochain)\s+)?{WD}(?:\s+(dernier|pass[ée]|prochain|last))?\b", re.IGNORECASE
@@ -107,7 +112,7 @@ def find_dates(sentence: str, reference: date | None) -> list[DateMention]:
 def _find_dates(sentence: str, reference: date | None) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for finder in (_overnight, _explicit, _numeric, _weekdays, _relative, _month_only, _year_only):
+    for finder in (_overnight, _day_range, _explicit, _numeric, _weekdays, _relative, _month_only, _year_only):
         for mention in finder(sentence, reference):
             if not any(mention.start < e and s < mention.end for s, e in taken):
                 found.append(mention)
@@ -246,6 +251,18 @@ def _overnight(sentence: str, reference: date | None) -> list[DateMention]:
         out.append(
             DateMention(m.start(), m.end(), _weekday_before(reference, WEEKDAYS[first.lower()], False), 1, "overnight")
         )
+    return out
+
+
+def _day_range(sentence: str, reference: date | None) -> list[DateMention]:
+    """ "du 22 au 27 juillet", "between 25 and 27 July": the middle day, precision 2."""
+    out = []
+    for m in DAY_RANGE.finditer(sentence):
+        month = MONTHS.get(m.group(3).lower().rstrip("."))
+        first = _build_day(int(m.group(4)) if m.group(4) else None, month, int(m.group(1)), reference) if month else None
+        last = _build_day(int(m.group(4)) if m.group(4) else None, month, int(m.group(2)), reference) if month else None
+        if first and last and 0 < (last - first).days <= 10:
+            out.append(DateMention(m.start(), m.end(), first + timedelta(days=(last - first).days // 2), 2, "span"))
     return out
 
 

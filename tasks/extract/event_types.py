@@ -119,7 +119,7 @@ CUES = {
     r"attaque (?:contre|visant|du|de|d') (?:le |la |les |l'|un |une |leur )?(?:\w+ ){0,2}(?:camp|poste|base|d[ée]tachement|position|patrouille|"
     r"convoi|colonne|brigade|caserne|garnison|emprise|unit[ée])|(?:attack|assault|raid|storm)\w* (?:on )?(?:an? |the )?(?:\w+ ){0,2}(?:army|military|base|post|"
     r"patrol|convoy|camp|checkpoint|garrison|outpost|position)s?|counter-attack\w*|contre-attaqu\w*|neutralis\w*|"
-    r"riposte|prise à partie|came under fire|under fire|tirs nourris|patrouille .{0,40}attaqu[ée]e|attaqu[ée]e? .{0,30}patrouille",
+    r"riposte|prise à partie|pris(?:e)? d['’]assaut|stormed|storming|came under fire|under fire|tirs nourris|patrouille .{0,40}attaqu[ée]e|attaqu[ée]e? .{0,30}patrouille",
     "attack": r"massacr\w*|tueries?|ouvert le feu|opened fire|attaqu\w*|attack\w*|raid\w*|exécut[ée]\w*|executed|égorg\w*|slit\w*|"
     r"abattu\w*|shot dead|assassin\w*|tu[ée]s? par|killed by|kill\w*|tu[ée]s?\b|tuant|morts?\b|dead\b|bless[ée]s|wounded|"
     r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]",

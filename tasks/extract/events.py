@@ -53,7 +53,13 @@ NEAR = re.compile(
 REFERENCE_POINT = re.compile(
     r"(\d+\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b.{0,40}|(?:au|north|south|east|west|nord|sud|est|ouest)"
     r"[\w-]*\s+(?:of|de|d')\s*(?:la |le |l'|the )?|frontière avec (?:le |la |l')?|border with |from |depuis |vers |towards? |"
-    r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+)$",
+    r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+|"
+    r"h[ôo]pital (?:\w+ )?d[eu'] ?(?:[\w'’]+-)?|hospital (?:in|of|at) |évacu[ée]e?s? (?:vers|à) |evacuated to |transport[ée]e?s? (?:vers|à) |"
+    r"transferred to |embass(?:y|ies)\b[^.,;]{0,25}\bin (?:capital )?|ambassade (?:[^.,;]{0,25} )?à |"
+    r"(?:representative|official|mayor|residents?|élus?|maire|habitants?|notables?|chef|leader)s? (?:of|de|d'|du) "
+    r"(?:the |la |le |l')?(?:nearby |neighbouring |voisine? )?(?:town |village |commune |city |ville |localité )?"
+    r"(?:of |de |d')?|se rendai(?:en)?t à |heading (?:to|for) |bound for |"
+    r"en route (?:to|for) |en direction d[eu'] |qui allai(?:en)?t à )$",
     re.IGNORECASE,
 )
 TOWN_KINDS = ("town", "hotspot", "admin2", "site")
@@ -86,6 +92,7 @@ ROUTE_BEFORE = re.compile(r"\b(?:entre|between|axe|route|road|reliant|linking|tr
 KICKER = re.compile(r"^[^:]{2,40}\s:\s")
 DATELINE = re.compile(
     r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[^—–]{0,25})?\s*(?:\([\w ]+\)\s*)?[—–-]{1,2}\s|"
+    r"^[A-ZÉÈ][A-ZÉÈ'’ -]{2,30}(?:,\s*[A-Z][\w ]{2,25})?:\s|"
     rf"^[A-ZÉÈ][\w'’ -]{{2,30}}(?:,\s*[^.()]{{0,30}})?\s*\((?:{AGENCIES})\)\s*[.:]?\s*(?:[—–-]{{1,2}}\s*)?"
 )
 REPORTED = re.compile(

@@ -253,6 +253,7 @@ def in_person_name(text: str, start: int, end: int) -> bool:
         return False
     before, after = NAME_BEFORE.search(text[max(0, start - 30) : start]), NAME_AFTER.match(text[end : end + 30])
     glued = [w.group(1) for w in (before, after) if w]
+    glued = [w for w in glued if not re.search(r"['’]s$", w)]  # "Mali's Kayes": a possessive, not a first name
     return any(re.sub(r"^[ld]['’]", "", w.lower()) not in FREE_NEIGHBOURS for w in glued)
 
 
@@ -428,7 +429,10 @@ def candidate_mentions(
     pending: list[tuple[Match, list[int], str | None]] = []
     for m in matches:
         start, end = origin[m.start], origin[m.end - 1] + 1
-        if not capitalised(text, start, end) or is_river(folded, m) or part_of_foreign_name(folded, text, origin, m):
+        lower_hotspot = " " in m.key and all(gaz.place(i).kind == "hotspot" for i in m.candidates)  # "le triple point"
+        if not (capitalised(text, start, end) or lower_hotspot) or is_river(folded, m) or part_of_foreign_name(
+            folded, text, origin, m
+        ):
             continue
         cue = cue_word(folded, m) or listed_cue(folded, m, pending)
         cands = admissible(gaz, m, cue)

@@ -25,7 +25,7 @@ BEFORE = re.compile(
 )
 FACILITY = re.compile(  # "le poste opérationnel avancé de Tiwoli", "le camp militaire de Kwala"
     r"\b(?:poste|camp|base|d[ée]tachement|garnison|caserne|brigade|commissariat|checkpoint|position)"
-    r"(?:\s+(?!de\b|du\b|des\b|la\b|r[ée]gion|province|zone|cercle|commune|pr[ée]fecture|localit)[\wéèêà'’-]+){0,3}?"
+    r"(?:\s+(?:de\s+)?(?!du\b|des\b|la\b|r[ée]gion|province|zone|cercle|commune|pr[ée]fecture|localit)[\wéèêà'’-]+){0,3}?"
     r"\s+(?:de\s+|d['’]|du\s+)" + NAME
 )
 PREFECTURE = re.compile(  # "à Tiwoli, préfecture de Kpendjal"
