@@ -19,6 +19,7 @@ Pure functions, no database: storage/events.py and tasks/extract/batch.py both c
 from __future__ import annotations
 
 import math
+from difflib import SequenceMatcher
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
@@ -110,7 +111,7 @@ def same_place(a: Event, b: Event) -> bool:
     km = distance_km(a, b)
     if km is not None:
         return km <= (NEAR_KM if a.geo_precision == b.geo_precision == 1 else NEAR_VAGUE_KM)
-    return fold(a.location) == fold(b.location) and same_region(a, b)
+    return names_alike(a.location, b.location) and same_region(a, b)
 
 
 def same_town(a: Event, b: Event) -> bool:
@@ -118,7 +119,15 @@ def same_town(a: Event, b: Event) -> bool:
     if is_vague_place(a) or is_vague_place(b):
         return False
     km = distance_km(a, b)
-    return fold(a.location) == fold(b.location) or (km is not None and km <= SAME_TOWN_KM)
+    return names_alike(a.location, b.location) or (km is not None and km <= SAME_TOWN_KM)
+
+
+def names_alike(a: str | None, b: str | None) -> bool:
+    """The same place name, allowing one spelling slip in a long name ("Kwallajiya" / "Kwalajiya")."""
+    x, y = fold(a), fold(b)
+    if not x or not y:
+        return False
+    return x == y or (min(len(x), len(y)) >= 7 and SequenceMatcher(None, x, y).ratio() >= 0.9)
 
 
 def same_actors(a: Event, b: Event) -> bool:
@@ -188,8 +197,8 @@ def link(current: Event, new: Event) -> str | None:
         return "strong"
     if same_act(current, new):
         return "strong" if current.event_date and new.event_date else "weak"
-    if not current.event_date and not new.event_date:
-        return "weak" if same_town(current, new) else None
+    if not current.event_date or not new.event_date:
+        return "weak" if same_town(current, new) else None  # undated: only the same town says it is the same
     if not (is_specific(current) or is_specific(new)) or not is_placed(current):
         return None
     return "weak" if new.event_date or is_placed(new) else None

@@ -47,8 +47,8 @@ OVERNIGHT = re.compile(
 DAY_MONTH = re.compile(rf"\b(?:{WD},?\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+{MON}(?:,?\s+{YEAR})?\b", re.IGNORECASE)
 MONTH_DAY = re.compile(rf"\b(?:{WD},?\s+)?{MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{YEAR})?", re.IGNORECASE)
 DAY_RANGE = re.compile(
-    rf"\b(?:du|between|from|entre le|entre)\s+(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:au|and|to|et le|et|-)\s+"
-    rf"(\d{{1,2}})(?:er|st|nd|rd|th)?\s+{MON}(?:,?\s+{YEAR})?",
+    rf"\b(?:du|between|from|entre le|entre)\s+(?:(?:{WD[1:-1]})\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:au|and|to|et le|et|-)\s+"
+    rf"(?:(?:{WD[1:-1]})\s+)?(\d{{1,2}})(?:er|st|nd|rd|th)?\s+{MON}(?:,?\s+{YEAR})?",
     re.IGNORECASE,
 )
 NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
@@ -67,7 +67,8 @@ RELATIVE = {
     r"\bavant-hier\b|\bday before yesterday\b": (-2, 1),
     r"\bhier\b|\byesterday\b": (-1, 1),
     r"\baujourd'hui\b|\btoday\b|\bce jour\b|\bthis morning\b|\bce matin\b|\btonight\b|\bce soir\b": (0, 1),
-    r"\bla semaine derni[eè]re\b|\bla semaine pass[ée]e\b|\blast week\b|\bthe previous week\b": (-7, 2),
+    r"\bla semaine derni[eè]re\b|\bla semaine pass[ée]e\b|\blast week\b|\bthe previous week\b|"
+    r"\bune semaine (?:après|plus tôt|auparavant)|\bil y a une semaine|\ba week (?:after|earlier|before|ago)\b": (-7, 2),
     r"\bcette semaine\b|\bthis week\b|\bearlier this week\b|\bces derniers jours\b|\bin recent days\b": (-3, 2),
     r"\ble week-end dernier\b|\blast weekend\b|\bover the weekend\b|\bce week-end\b|\bthis weekend\b": (-1, 2),
     r"\ble mois dernier\b|\blast month\b|\ble mois pass[ée]\b": (-30, 3),
@@ -261,7 +262,9 @@ def _day_range(sentence: str, reference: date | None) -> list[DateMention]:
         month = MONTHS.get(m.group(3).lower().rstrip("."))
         first = _build_day(int(m.group(4)) if m.group(4) else None, month, int(m.group(1)), reference) if month else None
         last = _build_day(int(m.group(4)) if m.group(4) else None, month, int(m.group(2)), reference) if month else None
-        if first and last and 0 < (last - first).days <= 10:
+        if first and last and (last - first).days == 1:  # "du samedi 23 au dimanche 24": the night of the 23rd
+            out.append(DateMention(m.start(), m.end(), first, 1, "overnight"))
+        elif first and last and 1 < (last - first).days <= 10:
             out.append(DateMention(m.start(), m.end(), first + timedelta(days=(last - first).days // 2), 2, "span"))
     return out
 

@@ -79,6 +79,11 @@ ELABORATES = re.compile(
     r"s'est déroulé\w*|se sont (?:produits|déroulés)|les faits)\b",
     re.IGNORECASE,
 )
+PLACE_STATEMENT = re.compile(
+    r"\b(?:took place|happened|occurred|a eu lieu|ont eu lieu|s'est produit\w*|se sont produit\w*|s'est déroul\w+|"
+    r"se sont déroul\w+|les faits|the incident|l'incident|survenu\w* à|the scene)\b",
+    re.IGNORECASE,
+)
 FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la localité de|dans le village de)\s+)[^,]{2,40},", re.I)
 SAME_DAY = re.compile(
     r"\b(le même jour|the same day|that same day|ce même jour|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
@@ -298,7 +303,8 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     pools: list[tuple[list[Sentence] | None, list]] = [([p.anchor] + (p.lead if main else []), ctx.places)]
     if main:
         pools.append((None, ctx.title_places))
-    pools.append((p.sentences[1:], ctx.places))
+    # "Les faits se sont déroulés dans le village de Douna": the sentence that says where it happened comes first
+    pools.append((sorted(p.sentences[1:], key=lambda s: not PLACE_STATEMENT.search(s.text)), ctx.places))
     towns, districts = ("town", "hotspot", "site"), ("admin2",)
     head, rest = pools[:-1], pools[-1:]
     tiers = [(head, towns), (head, districts), (rest, towns), (rest, districts), (pools, ("admin1",))]
