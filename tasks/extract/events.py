@@ -19,6 +19,7 @@ from typing import Any
 from tasks.extract import actors as actor_rules
 from tasks.extract import roles, targets
 from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
+from tasks.extract.event_types import VIOLENT as VIOLENT_ACTS
 from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
 from tasks.extract.places import find_places
@@ -86,7 +87,7 @@ PLACE_STATEMENT = re.compile(
 )
 FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la localité de|dans le village de)\s+)[^,]{2,40},", re.I)
 SAME_DAY = re.compile(
-    r"\b(le même jour|the same day|that same day|ce même jour|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
+    r"\b(le même jour|the same day|that same day|ce même jour|ce même \w+di|le même \w+di|the same \w+day|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
     re.IGNORECASE,
 )
 LIST_GAP = re.compile(
@@ -103,7 +104,7 @@ DATELINE = re.compile(
 REPORTED = re.compile(
     r"\b(said|says|told|announced|reported|confirmed|stated|a annoncé|ont annoncé|a indiqué|ont indiqué|a déclaré|"
     r"ont déclaré|a confirmé|ont confirmé|communiqué|a rapporté|selon un bilan|a affirmé|ont affirmé|claimed|"
-    r"a revendiqué|a assuré|rendues? publiques?|made public|released|publi[ée]e?s?|diffus[ée]e?s?)\b[^.]{0,12}$",
+    r"a revendiqué|a assuré|rendues? publiques?|made public|released|publi[ée]e?s?|diffus[ée]e?s?)\b[^.]{0,25}$",
     re.IGNORECASE,
 )
 ROAD = re.compile(
@@ -231,20 +232,40 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     new_town = bool(own - seen)
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
         return True
+    own_countries = {pl.country for pl in towns if pl.name in own and pl.country}
+    seen_countries = {pl.country for pl in towns if pl.name in seen and pl.country}
+    if own_countries and seen_countries and not own_countries & seen_countries:
+        return True  # "à Kérou" after an attack in northern Togo: another country, another incident
+    if _strategic(passages[-1].anchor) and _deadly(s):
+        return True  # "On Monday, 11 soldiers were killed" in a story about a coup
     if ELABORATES.search(s.text):
         return False
     days = {d.day for d in recent_dates(s, reference) if d.day}
     known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
     if days and known and not any(abs((day - k).days) <= 1 for day in days for k in known):
         return True  # a day of its own
+    told = {d.day for t in earlier for d in recent_dates(t, reference) if d.day and not is_reported(t, d)}
+    own_days = {d.day for d in recent_dates(s, reference) if d.day and not is_reported(s, d)}
+    if own_days and told and not own_days & told and new_town:
+        return True  # the next day, somewhere else
     if new_town and _opens_on_town(s, towns, seen) and _towns_of(passages[-1].sentences, towns):
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
     return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
 
 
+def _strategic(s: Sentence) -> bool:
+    """A sentence about a coup, a withdrawal, an agreement or a decree, with no fighting in it."""
+    found = cues(s.text)
+    return bool(found & {"coup", "change", "agreement", "decree", "base"}) and not found & (set(VIOLENT_ACTS) - {"coup"})
+
+
+def _deadly(s: Sentence) -> bool:
+    return any(f.outcome == "killed" for f in casualties(s.text, "en" if re.search(r"\bthe\b", s.text) else "fr"))
+
+
 def _towns_of(sentences: list[Sentence], towns: list) -> set[str]:
-    return {pl.name for pl in towns if any(t.start <= pl.start < t.end for t in sentences)}
+    return {pl.name for pl in towns if any(t.start + dateline_end(t) <= pl.start < t.end for t in sentences)}
 
 
 def _opens_on_town(s: Sentence, towns: list, seen: set[str]) -> bool:
