@@ -80,8 +80,21 @@ ELABORATES = re.compile(
     r"s'est déroulé\w*|se sont (?:produits|déroulés)|les faits)\b",
     re.IGNORECASE,
 )
+GOVERNMENT_AFTER = re.compile(
+    r"^\s*(?:n['’]|ne |a |ont |has |have |had |said|says|announced|accused|accuse|denied|d[ée]ment|nie|affirme|estime|"
+    r"insists|insiste|refuse|refused|rejected|rejette|communiqu|declined|did not|didn't|is expected|expects|"
+    r"et (?:Moscou|Moscow|Paris|Washington|Nouakchott|Niamey|Ouagadougou|Bamako|Alger|Algiers|Abuja|N'Djamena)|"
+    r"and (?:Moscow|Paris|Washington|Nouakchott|Niamey|Ouagadougou|Bamako|Algiers|Abuja|N'Djamena))",
+    re.IGNORECASE,
+)
+GOVERNMENT_BEFORE = re.compile(
+    r"(?:\bni |\bbetween |\bentre |relations? (?:avec|with) |\bde la part de |junte de |r[ée]gime de |autorit[ée]s de |"
+    r"government in |gouvernement de |pouvoir de |authorities in )$",
+    re.IGNORECASE,
+)
 PLACE_STATEMENT = re.compile(
     r"\b(?:took place|happened|occurred|a eu lieu|ont eu lieu|s'est produit\w*|se sont produit\w*|s'est déroul\w+|"
+    r"s['’]est pass[ée]\w*|se sont pass[ée]s|"
     r"se sont déroul\w+|les faits|the incident|l'incident|survenu\w* à|the scene)\b",
     re.IGNORECASE,
 )
@@ -116,6 +129,13 @@ REACTION = re.compile(
     r"inhum[ée]\w*|buried|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
     r"appel(?:le|lent) à|a exhort[ée]|urged|dénonc\w*|denounc\w*|regrett\w*|s'est rendu|visited|visite|"
     r"a réagi|reacted|ouvert une enquête|opened an investigation)\b",
+    re.IGNORECASE,
+)
+RESISTED = re.compile(
+    r"\b(?:(?:army|military|troops|soldiers|forces|FDS|arm[ée]e|militaires|soldats|troupes)\b[^.]{0,60}?"
+    r"\b(?:repelled|repulsed|foiled|thwarted|fought off|fought back|pushed back|routed|repoussé\w*|déjoué\w*|mis en échec|"
+    r"riposté|mis en déroute)|(?:repelled|repoussée?s?|déjouée?s?|foiled) (?:by|par) (?:the |l'|les )?"
+    r"(?:army|military|troops|soldiers|forces|arm[ée]e|militaires|soldats|FDS))\b",
     re.IGNORECASE,
 )
 HABITUAL_TARGETS = re.compile(
@@ -370,9 +390,17 @@ def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
                 if DISTANCE.search(before[-60:]):
                     yield s, place, True
                     continue
-                if REFERENCE_POINT.search(before[-60:]):
+                if REFERENCE_POINT.search(before[-60:]) or _seat_of_power(place, before, s.text[place.end - s.start :]):
                     continue
                 yield s, place, bool(NEAR.search(before[-45:]))
+
+
+def _seat_of_power(place, before: str, after: str) -> bool:
+    """ "ni Bamako ni Nouakchott n'ont communiqué", "Bamako said", "relations between Bamako and Moscow": a capital
+    standing for its government, not the scene of the event."""
+    if place.name not in CAPITALS.values():
+        return False
+    return bool(GOVERNMENT_AFTER.match(after) or GOVERNMENT_BEFORE.search(before[-40:]))
 
 
 def figures_of(p: Passage, lang: str) -> list[list[Figure]]:
@@ -516,8 +544,11 @@ def build_event(
     passage_mentions = actor_rules.find_actors(" ".join(s.text for s in p.sentences), country, p.day)
     aimed = _aimed_at(p, anchor_text, per_sentence)
     forces_hit = any(f.group == "state" and f.outcome in ("killed", "wounded") for f in flat)
-    armed_target = aimed in ("forces", "militants") or (aimed is None and forces_hit) or (
-        aimed is None and "clash" in passage_cues([p.anchor.text] + title)
+    armed_target = (
+        aimed in ("forces", "militants")
+        or (aimed is None and forces_hit)
+        or (aimed is None and "clash" in passage_cues([p.anchor.text] + title))
+        or any(RESISTED.search(s.text) for s in p.sentences)  # the forces fought back: a battle
     )
     civilian_victims = not armed_target and (
         aimed == "civilians"

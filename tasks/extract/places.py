@@ -436,8 +436,8 @@ def candidate_mentions(
             continue
         cue = cue_word(folded, m) or listed_cue(folded, m, pending)
         cands = admissible(gaz, m, cue)
-        if not cands or gaz.place(cands[0]).kind == "country":
-            pending += [(m, cands, cue)] if cands else []
+        if not cands or gaz.place(cands[0]).kind == "country":  # "chefs d'État du Burkina Faso": no admin cue
+            pending += [(m, cands, None)] if cands else []
         elif not (acronym(text, start, end) or glued_to_a_name(text, start, end, covered)):
             pending.append((m, cands, cue))
     return pending
