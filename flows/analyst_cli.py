@@ -1,8 +1,8 @@
-"""Analyst and ops commands: `query`, `export`, `publish`, `serve`. Mounted on the main CLI with
+"""Analyst and ops commands: `query`, `export`, `report`, `publish`, `serve`. Mounted on the main CLI with
 `app.add_typer(analyst_app)` (the commands land at the top level: `sahelwatch query ...`).
 
-`query` and `export` open the analyst snapshot read-only by default (data/sahelwatch-analyst.duckdb, published
-after each run), so they never hold the pipeline's lock.
+`query`, `export` and `report` open the analyst snapshot read-only by default (data/sahelwatch-analyst.duckdb,
+published after each run), so they never hold the pipeline's lock.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -88,6 +88,24 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="csv | par
     except SahelwatchError as exc:
         raise fail(exc) from None
     err.print(f"{count} events → {output}")
+
+
+@app.command()
+def report(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")],
+           since: Annotated[str, typer.Option(help="Events of the last N days (14d), from a DATE, or all")] = "14d",
+           countries: Annotated[str | None, typer.Option(help="Only these countries (ISO2, comma-separated: ML,BF)")] = None,
+           lang: Annotated[str, typer.Option(help="Language of the page: en | fr")] = "en",
+           db: SnapshotOption = None) -> None:
+    """The situation page: map, timeline and table of the events in one self-contained HTML file (no network)."""
+    from flows.situation.page import build_page, parse_countries, parse_since
+
+    try:
+        window = parse_since(since, datetime.now(UTC).date())
+        figures = build_page(snapshot_of(db), output, window, parse_countries(countries), lang)
+    except SahelwatchError as exc:
+        raise fail(exc) from None
+    err.print(f"{figures['events']} events, {figures['fatalities']} fatalities → {figures['path']} "
+              f"({figures['bytes'] / 1e6:.1f} MB); open it in a browser")
 
 
 @app.command()
