@@ -99,7 +99,6 @@ def _sources(rows: list[dict]) -> dict[str, list[dict]]:
                 "published": _iso(r["published"]),
                 "role": r["role"],
                 "lang": r["language"],
-                "key": r["url_key"],
             }
         )
     return by_event

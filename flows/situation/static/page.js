@@ -6,6 +6,7 @@
 (() => {
   const TEXT = JSON.parse(document.getElementById("sw-text").textContent);
   const DAY_MS = 86400000;
+  const PAGE = 200;  // table rows drawn at a time
   const api = { timings: {} };
   window.sahelwatch = api;
 
@@ -219,13 +220,30 @@
       const tr = ev.target.closest("tr.event");
       if (tr && !ev.target.closest("a")) toggle(tr);
     });
+    // The table holds the first PAGE rows of the sorted events and grows on demand: laying out thousands of
+    // table rows costs the browser more than everything else on the page together.
+    const more = document.getElementById("table-more");
+    let sorted = [];
+    let limit = PAGE;
+    function drawRows() {
+      tbody.innerHTML = sorted.slice(0, limit).map(row).join("");
+      document.getElementById("table-empty").hidden = sorted.length > 0;
+      more.hidden = sorted.length <= limit;
+      more.querySelector(".shown").textContent = `${fmt.num(Math.min(limit, sorted.length))} ${TEXT.of} ${fmt.num(sorted.length)}`;
+    }
     function render(events) {
       shown = events;
       const key = keys[sort.key];
-      const sorted = [...events].sort((a, b) => compare(key(a), key(b)) * sort.dir || (b.deaths || 0) - (a.deaths || 0));
-      tbody.innerHTML = sorted.map(row).join("");
-      document.getElementById("table-empty").hidden = events.length > 0;
+      sorted = [...events].sort((a, b) => compare(key(a), key(b)) * sort.dir || (b.deaths || 0) - (a.deaths || 0));
+      limit = PAGE;
+      drawRows();
     }
+    more.addEventListener("click", (ev) => {
+      const button = ev.target.closest("button");
+      if (!button) return;
+      limit = button.dataset.more === "all" ? sorted.length : limit + PAGE;
+      drawRows();
+    });
     document.querySelector("#events thead").addEventListener("click", (ev) => {
       const th = ev.target.closest("th[data-key]");
       if (!th) return;
@@ -237,8 +255,13 @@
       render(shown);
     });
     function open(id) {
+      const index = sorted.findIndex((e) => e.id === id);
+      if (index < 0) return;
+      if (index >= limit) {
+        limit = Math.ceil((index + 1) / PAGE) * PAGE;
+        drawRows();
+      }
       const tr = tbody.querySelector(`tr.event[data-id="${CSS.escape(id)}"]`);
-      if (!tr) return;
       toggle(tr, true);
       tr.scrollIntoView({ block: "center" });
       tr.classList.add("flash");
@@ -272,6 +295,7 @@
 
   async function main() {
     const t0 = performance.now();
+    api.timings.start = t0;  // ms from navigation start to this script: the file read, parsed, libraries compiled
     const data = await inflate(document.getElementById("sw-data").textContent);
     const t1 = performance.now();
     fmt = formats(data.lang);
@@ -306,12 +330,17 @@
       document.getElementById("stat-deaths").innerHTML = part(deaths, total.deaths);
     }
     function update(refit) {
-      const started = performance.now();
+      const marks = [performance.now()];
       current = data.events.filter(matches);
       map.show(current, refit);
+      marks.push(performance.now());
       table.render(current);
+      marks.push(performance.now());
       stats(current);
-      pending = charts.update(current, domain()).then(() => { api.timings.lastUpdate = performance.now() - started; });
+      pending = charts.update(current, domain()).then(() => {
+        marks.push(performance.now());
+        api.timings.lastUpdate = { map: marks[1] - marks[0], table: marks[2] - marks[1], charts: marks[3] - marks[2] };
+      });
       return pending;
     }
 
@@ -337,7 +366,10 @@
     }
 
     await update(true);
-    api.timings = { ...api.timings, inflate: t1 - t0, map: t2 - t1, charts: t3 - t2, first: performance.now() - t3,
+    const t4 = performance.now();
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));  // a frame painted
+    // ms: inflating the data, building the map, the charts, the first update; ready = since navigation start
+    api.timings = { ...api.timings, inflate: t1 - t0, map: t2 - t1, charts: t3 - t2, first: t4 - t3,
       ready: performance.now() };
     api.settled = () => pending;
     api.counts = () => ({
