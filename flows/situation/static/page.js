@@ -201,8 +201,10 @@
     };
     const evidence = (v) => `<li><blockquote>${esc(v.sentence)}</blockquote><span class="meta">` +
       `${esc(v.fields.map((f) => TEXT[`field_${f}`] || f).join(", "))}${v.outlet ? ` · ${esc(v.outlet)}` : ""}</span></li>`;
-    const details = (e) => `<tr class="details"><td colspan="9"><div class="details-grid">` +
-      `${e.notes ? `<p class="notes"><b>${esc(TEXT.notes)}</b> ${esc(e.notes)}</p>` : ""}` +
+    // the notes are usually the anchor sentence, already among the evidence: shown once
+    const summary = (e) => (e.notes && !e.evidence.some((v) => v.sentence.startsWith(e.notes))
+      ? `<p class="notes"><b>${esc(TEXT.notes)}</b> ${esc(e.notes)}</p>` : "");
+    const details = (e) => `<tr class="details"><td colspan="9"><div class="details-grid">${summary(e)}` +
       `<div><h3>${esc(TEXT.evidence)}</h3><ul class="evidence">${e.evidence.map(evidence).join("")}</ul></div>` +
       `<div><h3>${esc(TEXT.sources)}</h3><ul class="sources">${e.sources.map(source).join("")}</ul>` +
       `<p class="meta">${esc(TEXT.version)} ${e.version} · ${esc(e.id)}</p></div></div></td></tr>`;
