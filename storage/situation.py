@@ -13,8 +13,9 @@ from datetime import date
 EVENT_SELECT = "SELECT * EXCLUDE (sources, source_urls) FROM events_v"
 
 
-def _window(since: date | None, countries: list[str] | None) -> tuple[str, dict]:
-    clauses, params = [], {}
+def _window(since: date | None, countries: list[str] | None) -> tuple[str, dict[str, object]]:
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if since is not None:
         clauses.append("event_date >= $since")
         params["since"] = since
