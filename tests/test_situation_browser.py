@@ -16,7 +16,7 @@ from storage.db import connect
 from storage.publish import analyst_path
 from tests.chromium import Traffic, browser, chromium_path, counts, open_page, settle
 
-pytestmark = pytest.mark.skipif(
+needs_browser = pytest.mark.skipif(
     chromium_path() is None,
     reason="no browser: Debian's chromium is not installed (bash .ci/run installs it with apt-get)",
 )
@@ -78,6 +78,7 @@ def test_the_run_writes_the_page_and_links_it_from_an_artifact(demo):
     assert {str(a.flow_run_id) for a in mine} == {s["run_id"] for s in (first, second)}, [a.data for a in links]
 
 
+@needs_browser
 def test_page_loads_without_console_errors_or_any_request(demo, chromium):
     db, _ = demo
     traffic = Traffic()
@@ -88,6 +89,7 @@ def test_page_loads_without_console_errors_or_any_request(demo, chromium):
     page.close()
 
 
+@needs_browser
 def test_markers_rows_and_timeline_match_the_database(demo, chromium):
     db, _ = demo
     page = open_page(chromium, db.parent / "report.html")
@@ -105,6 +107,7 @@ def test_markers_rows_and_timeline_match_the_database(demo, chromium):
     page.close()
 
 
+@needs_browser
 def test_a_country_filter_changes_map_timeline_and_table_together(demo, chromium):
     db, _ = demo
     country, n = sql(db, "SELECT iso2, count(*) FROM events_v GROUP BY iso2 ORDER BY 2 DESC, 1 LIMIT 1")[0]
@@ -128,6 +131,7 @@ def test_a_country_filter_changes_map_timeline_and_table_together(demo, chromium
     page.close()
 
 
+@needs_browser
 def test_an_events_evidence_and_sources_open_from_its_row(demo, chromium):
     db, _ = demo
     page = open_page(chromium, db.parent / "report.html")
@@ -145,6 +149,7 @@ def test_an_events_evidence_and_sources_open_from_its_row(demo, chromium):
     page.close()
 
 
+@needs_browser
 def test_a_marker_shows_its_event_on_hover(demo, chromium):
     db, _ = demo
     page = open_page(chromium, db.parent / "report.html")
@@ -165,6 +170,7 @@ def test_a_marker_shows_its_event_on_hover(demo, chromium):
     page.close()
 
 
+@needs_browser
 def test_screenshot_is_not_blank(demo, chromium, tmp_path):
     from tests.chromium import looks_drawn
 
@@ -181,6 +187,7 @@ def test_screenshot_is_not_blank(demo, chromium, tmp_path):
     page.close()
 
 
+@needs_browser
 def test_french_page(demo, chromium, tmp_path):
     from flows.situation.page import build_page
 
