@@ -150,7 +150,7 @@ def test_an_events_evidence_and_sources_open_from_its_row(demo, chromium):
 
 
 @needs_browser
-def test_a_marker_shows_its_event_on_hover(demo, chromium):
+def test_a_marker_shows_its_event_on_hover_and_leads_to_its_row(demo, chromium):
     db, _ = demo
     page = open_page(chromium, db.parent / "report.html")
     box = page.locator("#map").bounding_box()
@@ -167,6 +167,9 @@ def test_a_marker_shows_its_event_on_hover(demo, chromium):
     tip = page.locator(".leaflet-tooltip .tip")
     tip.wait_for(timeout=5000)
     assert place in tip.inner_text()
+    page.mouse.click(box["x"] + x, box["y"] + y)  # the popup's "Show in table" opens the event's row
+    page.click(f".leaflet-popup button[data-open='{event}']")
+    assert page.locator(f"tr.event.open[data-id='{event}'] + tr.details").is_visible()
     page.close()
 
 

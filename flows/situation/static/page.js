@@ -94,8 +94,9 @@
     const group = L.featureGroup().addTo(map);
     group.bindTooltip((layer) => summaryHtml(layer.event), { direction: "top", offset: [0, -4], opacity: 0.96 });
     group.bindPopup((layer) => `${summaryHtml(layer.event)}<button type="button" class="link" data-open="${esc(layer.event.id)}">` +
-      `${esc(TEXT.show_in_table)} →</button>`, { maxWidth: 340 });
+      `${esc(TEXT.show_in_table)} →</button>`, { maxWidth: 340, minWidth: 250 });
     map.on("popupopen", (ev) => {
+      group.closeTooltip();  // the popup says the same, and the hover tooltip would sit on top of it
       const button = ev.popup.getElement().querySelector("button[data-open]");
       if (button) button.addEventListener("click", () => { map.closePopup(); onOpen(button.dataset.open); });
     });
