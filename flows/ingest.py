@@ -13,17 +13,16 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
 from flows.report import summary_markdown
-from flows.situation.page import build_page, parse_since
+from flows.situation.publish import publish_page
 from storage.db import connect
 from storage.events import EventStats, store_extractions
 from storage.fingerprints import find_near_duplicates, store_fingerprints
@@ -128,31 +127,11 @@ def store_events(settings: Settings, now: datetime) -> EventStats:
         previous = keys
 
 
-def publish_artifacts(summary: dict, settings: Settings) -> None:
-    """The run summary (markdown), its new events (table) and a link to the situation page in the Prefect UI."""
+def publish_artifacts(summary: dict) -> None:
+    """The run summary (markdown) and its new events (table) in the Prefect UI."""
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary), description="Ingest run summary")
     if summary["new_events"]:
         create_table_artifact(key="ingest-new-events", table=summary["new_events"], description="New events")
-    page = summary.get("page") or {}
-    if page.get("path") and Path(page["path"]).exists():
-        create_link_artifact(key="situation-page", link=Path(page["path"]).resolve().as_uri(),
-                             link_text=f"Situation page ({page['path']})",
-                             description=f"Map, timeline and table of events; served at "
-                                         f"http://127.0.0.1:{settings.page_port}/ while `sahelwatch serve` runs")
-
-
-def publish_page(settings: Settings, copy: dict, now: datetime) -> dict:
-    """Rewrite the situation page from the analysts' copy when the run republished it (or the page is missing).
-    A page that cannot be written is logged and reported in the summary; it never fails the run."""
-    page = settings.report_path
-    if copy.get("skipped") and page.exists():
-        return {"path": str(page), "skipped": copy["skipped"]}
-    try:
-        return build_page(analyst_path(settings.db_path), page, parse_since(settings.report_since, now.date()),
-                          lang=settings.report_lang, now=now)
-    except (SahelwatchError, OSError) as exc:
-        get_run_logger().warning("situation page not written: %s", exc)
-        return {"error": str(exc)}
 
 
 def run_counts(results: list[FeedResult], tally: Tally) -> dict:
@@ -268,8 +247,8 @@ def ingest(
     alerts: str | None = None,
     report_since: str | None = None,
 ) -> dict:
-    """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page.
-    Returns the run summary."""
+    """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
+    (flows/situation/publish.py). Returns the run summary."""
     settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
                                 allow_hosts=tuple(allow_hosts) if allow_hosts else None, report_since=report_since)
     rules = load_rules(settings.alerts_path) if settings.alerts_path else None
@@ -298,7 +277,7 @@ def ingest(
         finish_run(con, run_id, datetime.now(UTC), "completed", counts, summary)
     summary["publish"] = publish_if_changed(settings, tally, events)
     summary["page"] = publish_page(settings, summary["publish"], datetime.now(UTC))
-    publish_artifacts(summary, settings)
+    publish_artifacts(summary)
     get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, counts["new_articles"],
                           counts["skips"], counts["events_new"])
     return summary

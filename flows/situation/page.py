@@ -142,7 +142,8 @@ def event_item(row: dict, lang: str, sources: list[dict], evidence: list[dict]) 
         "wounded": row["wounded"],
         "abducted": row["abducted"],
         "notes": row["notes"] or "",
-        "outlets": row["n_sources"],
+        # independent outlets: events_v.n_outlets where the schema has it (syndicated copies not counted)
+        "outlets": row.get("n_outlets", row["n_sources"]),
         "articles": row["n_articles"],
         "version": row["version"],
         "first_seen": _iso(row["first_seen"]),
