@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_extract.py
 	$(BIN)/python scripts/bench_cluster.py
 	$(BIN)/python scripts/bench_flow.py
+	$(BIN)/python scripts/bench_page.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,8 +1,8 @@
-"""Analyst and ops commands: `query`, `export`, `publish`, `serve`. Mounted on the main CLI with
+"""Analyst and ops commands: `query`, `export`, `report`, `publish`, `serve`. Mounted on the main CLI with
 `app.add_typer(analyst_app)` (the commands land at the top level: `sahelwatch query ...`).
 
-`query` and `export` open the analyst snapshot read-only by default (data/sahelwatch-analyst.duckdb, published
-after each run), so they never hold the pipeline's lock.
+`query`, `export` and `report` open the analyst snapshot read-only by default (data/sahelwatch-analyst.duckdb,
+published after each run), so they never hold the pipeline's lock.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -91,6 +93,24 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="csv | par
 
 
 @app.command()
+def report(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")],
+           since: Annotated[str, typer.Option(help="Events of the last N days (14d), from a DATE, or all")] = "14d",
+           countries: Annotated[str | None, typer.Option(help="Only these countries (ISO2, comma-separated: ML,BF)")] = None,
+           lang: Annotated[str, typer.Option(help="Language of the page: en | fr")] = "en",
+           db: SnapshotOption = None) -> None:
+    """The situation page: map, timeline and table of the events in one self-contained HTML file (no network)."""
+    from flows.situation.page import build_page, parse_countries, parse_since
+
+    try:
+        window = parse_since(since, datetime.now(UTC).date())
+        figures = build_page(snapshot_of(db), output, window, parse_countries(countries), lang)
+    except SahelwatchError as exc:
+        raise fail(exc) from None
+    err.print(f"{figures['events']} events, {figures['fatalities']} fatalities → {figures['path']} "
+              f"({figures['bytes'] / 1e6:.1f} MB); open it in a browser")
+
+
+@app.command()
 def publish(db: Annotated[Path | None, typer.Option("--db", help="The pipeline's DuckDB file")] = None) -> None:
     """Republish the analyst snapshot now (each run does it at its end)."""
     from storage.publish import publish_snapshot
@@ -111,12 +131,39 @@ def serve(db: Annotated[Path | None, typer.Option("--db", help="The pipeline's D
           interval: Annotated[float | None, typer.Option(help="Ingest every N seconds instead of the cron")] = None,
           base_url: Annotated[str | None, typer.Option(help="Replaces {{BASE}} in the feeds file")] = None,
           allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (local feeds)")] = None,
+          page_port: Annotated[int | None, typer.Option(help="Port of the situation page and /api/events "
+                                                        "(127.0.0.1; default $SAHELWATCH_PAGE_PORT or 8643)")] = None,
           ) -> None:
-    """Serve the ingest, reprocess and maintenance deployments on their schedules (one run at a time)."""
+    """Serve the ingest, reprocess and maintenance deployments on their schedules (one run at a time), and the
+    situation page on 127.0.0.1."""
     from flows.serve import serve_all
 
-    serve_all(feeds=str(feeds.resolve()) if feeds else None, db=str(db.resolve()) if db else None, cron=cron,
-              maintenance_cron=maintenance_cron, interval=interval, base_url=base_url, allow_hosts=allow_host)
+    with situation_page(db, page_port):
+        serve_all(feeds=str(feeds.resolve()) if feeds else None, db=str(db.resolve()) if db else None, cron=cron,
+                  maintenance_cron=maintenance_cron, interval=interval, base_url=base_url, allow_hosts=allow_host)
+
+
+@contextmanager
+def situation_page(db: Path | None, port: int | None) -> Iterator[None]:
+    """The situation page beside the deployments (flows/situation/server.py). A taken port is one warning line:
+    the page is a convenience, the schedules are not, so they are served either way."""
+    from flows.situation.server import start_page_server
+    from tasks.settings import resolve_settings
+
+    settings = resolve_settings(db=db)
+    port = port or settings.page_port
+    try:
+        server = start_page_server(settings.db_path.resolve(), port)
+        err.print(f"Situation page: {server.url} (JSON: {server.url}api/events?since=14d)", highlight=False)
+    except OSError as exc:
+        server = None
+        err.print(f"[yellow]warning:[/yellow] situation page not served on 127.0.0.1:{port} ({exc.strerror}); "
+                  "pass --page-port N", highlight=False)
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m flows.analyst_cli serve ...` (tests, no install)

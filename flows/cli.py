@@ -53,7 +53,7 @@ def run(db: DbOption = None, feeds: FeedsOption = None,
         ) -> None:
     """One ingest run now, against the configured feeds."""
     _quiet_prefect()
-    from flows.show import print_summary
+    from flows.show import page_line, print_summary
     from tasks.settings import DEFAULT_ALERTS, resolve_settings
 
     settings = resolve_settings(db=db, feeds=feeds, alerts=alerts or DEFAULT_ALERTS)
@@ -66,6 +66,7 @@ def run(db: DbOption = None, feeds: FeedsOption = None,
     except SahelwatchError as exc:
         raise fail(exc) from None
     print_summary(console, summary)
+    console.print(page_line(summary.get("page") or {}), soft_wrap=True)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from flows.replay import ReplayServer
-from flows.show import print_summary
+from flows.show import page_line, print_summary
 from tasks.errors import SahelwatchError
 from tasks.settings import DEFAULT_ALERTS, ROOT
 
@@ -29,8 +29,9 @@ def run_demo(console: Console, db: Path, port: int) -> dict:
         except OSError as exc:
             raise SahelwatchError(f"cannot serve the demo on 127.0.0.1:{port} ({exc.strerror}): pass --port N") from None
         console.print(f"Replay server: {server.url} (serving {DEMO / 'site'})")
+        # the fixtures' dates are fixed: the page shows all their events, not the last 14 days
         summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
-                         allow_hosts=["127.0.0.1"], alerts=str(DEFAULT_ALERTS))
+                         allow_hosts=["127.0.0.1"], alerts=str(DEFAULT_ALERTS), report_since="all")
         hits = dict(server.hits)
     print_summary(console, summary)
     pages = page_requests(hits)
@@ -43,4 +44,5 @@ def run_demo(console: Console, db: Path, port: int) -> dict:
     console.print(f"Look inside: [bold]sahelwatch status --db {db}[/bold], "
                   f"[bold]sahelwatch query --db {db} \"{query}\"[/bold] (reads the analysts' copy), "
                   f"[bold]sahelwatch alerts list --db {db}[/bold]")
+    console.print(page_line(summary.get("page") or {}), soft_wrap=True)
     return {**summary, "page_requests": pages}

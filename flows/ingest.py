@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
 from flows.report import summary_markdown
+from flows.situation.publish import publish_page
 from storage.db import connect
 from storage.events import EventStats, store_extractions
 from storage.fingerprints import find_near_duplicates, store_fingerprints
@@ -244,10 +245,12 @@ def ingest(
     base_url: str | None = None,
     allow_hosts: list[str] | None = None,
     alerts: str | None = None,
+    report_since: str | None = None,
 ) -> dict:
-    """Poll the feeds once, store what is new, extract and cluster events, send alerts. Returns the run summary."""
+    """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
+    (flows/situation/publish.py). Returns the run summary."""
     settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
-                                allow_hosts=tuple(allow_hosts) if allow_hosts else None)
+                                allow_hosts=tuple(allow_hosts) if allow_hosts else None, report_since=report_since)
     rules = load_rules(settings.alerts_path) if settings.alerts_path else None
     run_id, started = _run_id(), datetime.now(UTC)
     specs = load_feeds(settings.feeds_path, settings.base_url)
@@ -273,6 +276,7 @@ def ingest(
                        seconds=round((datetime.now(UTC) - started).total_seconds(), 2))
         finish_run(con, run_id, datetime.now(UTC), "completed", counts, summary)
     summary["publish"] = publish_if_changed(settings, tally, events)
+    summary["page"] = publish_page(settings, summary["publish"], datetime.now(UTC))
     publish_artifacts(summary)
     get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, counts["new_articles"],
                           counts["skips"], counts["events_new"])

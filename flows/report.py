@@ -24,6 +24,10 @@ def summary_markdown(summary: dict) -> str:
     if feeds:
         rows = [(f["name"], f["status"], f["entries"], f["bozo"] or "", f["error"] or "") for f in feeds]
         lines += ["## Feeds", "", *_table(("feed", "status", "entries", "bozo", "error"), rows), ""]
+    page = summary.get("page") or {}
+    if page.get("path"):
+        lines += [f"Situation page: `{page['path']}`" + (f" ({page['events']} events)" if "events" in page else
+                                                         " (unchanged: nothing new)"), ""]
     events = summary.get("new_events") or []
     if events:
         rows = [(e.get("event_date"), e.get("event_type"), e.get("location"), e.get("country"), e.get("fatalities"),

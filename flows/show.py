@@ -35,6 +35,13 @@ def print_summary(console: Console, summary: dict) -> None:
     console.print(f"Database: [bold]{summary['db']}[/bold]  ({summary['seconds']} s)")
 
 
+def page_line(page: dict) -> str:
+    """Where the run's situation page is (or why it was not written)."""
+    if not page.get("path"):
+        return f"Situation page not written: {page.get('error', 'see the log')}"
+    return f"Situation page (map, timeline, table; open it in a browser): {Path(page['path']).resolve()}"
+
+
 def print_status(console: Console, db: Path) -> None:
     with connect(db, read_only=True) as con:
         runs, feeds, counts = last_runs(con), feed_health(con), table_counts(con)

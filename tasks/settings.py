@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tasks.errors import ConfigError
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = Path("data/sahelwatch.duckdb")
 DEFAULT_FEEDS = ROOT / "deploy" / "feeds.yaml"
@@ -36,6 +38,10 @@ class Settings:
     feeds_per_task: int = 25
     store_chunk: int = 500  # new entries fetched, cleaned and stored per round (bounds a large run's memory)
     publish_max_age: float = 3600.0  # seconds: a run that changed nothing republishes an older analysts' copy
+    report_path: Path = Path("data/report.html")  # the situation page each run that changed something rewrites
+    report_since: str = "14d"  # its window: the last N days, a date, or all
+    report_lang: str = "en"  # en | fr
+    page_port: int = 8643  # `sahelwatch serve` serves the page and /api/events on 127.0.0.1:page_port
     extract_chunk: int = 500  # articles extracted and clustered per round (bounds memory on a large backlog)
     allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
     respect_robots: bool = True
@@ -60,7 +66,19 @@ def resolve_settings(
         feeds_path=feeds_path,
         alerts_path=Path(alerts_value) if alerts_value else None,
         spool_dir=db_path.parent / "spool",
+        report_path=db_path.parent / "report.html",
+        report_since=env.get("SAHELWATCH_REPORT_SINCE") or Settings.report_since,
+        report_lang=env.get("SAHELWATCH_REPORT_LANG") or Settings.report_lang,
+        page_port=_port(env.get("SAHELWATCH_PAGE_PORT"), Settings.page_port),
     )
     if env.get("SAHELWATCH_ALLOW_HOSTS"):
         settings = replace(settings, allow_hosts=tuple(env["SAHELWATCH_ALLOW_HOSTS"].split(",")))
     return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _port(value: str | None, default: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"SAHELWATCH_PAGE_PORT={value!r} is not a port number")
+    return int(value)

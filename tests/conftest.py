@@ -25,6 +25,25 @@ def prefect_server():
         yield
 
 
+@pytest.fixture(scope="session")
+def demo_runs(prefect_server, tmp_path_factory):
+    """Two runs of the ingest flow over the demo's unchanged fixture web, with what the server saw during each
+    (shared by the flow's and the situation page's tests; both only read the database it leaves)."""
+    from flows.demo import DEMO
+    from flows.ingest import ingest
+    from flows.replay import ReplayServer
+
+    db = tmp_path_factory.mktemp("flow") / "demo.duckdb"
+    runs = []
+    with ReplayServer(DEMO / "site") as server:
+        for _ in range(2):
+            server.reset_counts()
+            summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
+                             allow_hosts=["127.0.0.1"], report_since="all")
+            runs.append((summary, dict(server.hits), server.url))
+    return db, runs
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sahelwatch.duckdb"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 import yaml
 
 from flows.demo import DEMO, page_requests
@@ -16,22 +15,6 @@ from flows.replay import ReplayServer
 from storage.db import connect
 
 EXPECTED = yaml.safe_load((DEMO / "expected.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def demo_runs(prefect_server, tmp_path_factory):
-    """Two runs of the flow over the unchanged fixture web, with what the server saw during each."""
-    from flows.ingest import ingest
-
-    db = tmp_path_factory.mktemp("flow") / "demo.duckdb"
-    runs = []
-    with ReplayServer(DEMO / "site") as server:
-        for _ in range(2):
-            server.reset_counts()
-            summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(db), base_url=server.url,
-                             allow_hosts=["127.0.0.1"])
-            runs.append((summary, dict(server.hits), server.url))
-    return db, runs
 
 
 def rows(db: Path, sql: str) -> list[tuple]:
