@@ -185,6 +185,7 @@ POLICE_AFTER = re.compile(r"^\s+(?:police|gendarmes?|gendarmerie)\b", re.IGNOREC
 
 def _national(text: str) -> list[ActorMention]:
     """ "armée malienne", "Nigerien soldiers", "Chad's military", "police burkinabè", and the forces' acronyms."""
+    text = text.replace("’", "'")  # "Ghana’s forces": the typographic apostrophe too (same length, offsets kept)
     out = []
     for m in _demonym_pattern().finditer(text):
         code, before, after = m.lastgroup or "", text[max(0, m.start() - 45) : m.start()], text[m.end() : m.end() + 45]

@@ -92,7 +92,7 @@ CUES = {
     "overtake": r"pris le contr[ôo]le|took control|overr(?:an|un)|seized the (?:town|city|camp|base)|occup[ée] (?:la localit[ée]|la ville|le camp|"
     r"le village)|held the town|s'est empar[ée]|se sont empar[ée]s|captured the (?:town|base|camp)|ont occup[ée]|tenu la ville|"
     r"contr[ôo]le de la (?:ville|localit[ée])|took over|envahi\w*|invaded|overrun",
-    "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]part|"
+    "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]parts?\b|"
     r"left (?:the|its|their) (?:[\w-]+ )?(?:base|camp|town|positions?)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
     r"rem(?:is|ise|et|ettent|ettre|ettra)\w* (?:sa|leur|leurs|la|le|les|ses) (?:\w+ )?(?:base|positions?|camps?|emprises?|postes?)|"
     r"r[ée]troc[ée]d\w*|r[ée]trocession|passation|pass(?:e|ent) le relais|"
@@ -124,7 +124,9 @@ CUES = {
     r"abattu\w*|shot dead|assassin\w*|tu[ée]s? par|killed by|kill\w*|tu[ée]s?\b|tuant|morts?\b|dead\b|bless[ée]s|wounded|"
     r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]",
 }
-CLAUSE = re.compile(r"[,;]|\b(?=after |après |since |depuis |while |alors que |tandis que )", re.IGNORECASE)
+CLAUSE = re.compile(
+    r"[,;]|\b(?=after |après |since |depuis |while |alors que |tandis que |following |suite à |à la suite d)", re.IGNORECASE
+)
 LASTING = re.compile(
     r"\b(?:for|pendant|durant|over|during)\s+(?:more than |plus de |nearly |près de |about |the (?:past|last) )?"
     r"(?:\w+(?:-and-a-half)?|\d+)\s+(?:years?|ans|ann[ée]es|decades?|d[ée]cennies)\b|\b(?:since|depuis)\s+(?:\d{4}|des ann[ée]es)\b|"
@@ -241,6 +243,8 @@ def _violence_or_development(found: AbstractSet[str], *, armed_target: bool, civ
         return "Armed clash"
     if "attack" in found and (civilian_victims or _killing(found)):
         return "Attack"
+    if "attack" in found and not found & {"change", "control", "agreement", "base", "destruction", "arrest"}:
+        return "Armed clash"  # an attack on a target the text does not name, with no one dead: an assault, not a massacre
     if "change" in found and "control" in found:
         return (
             "Non-violent transfer of territory"  # a force hands a camp or town over, and the text says who now holds it
