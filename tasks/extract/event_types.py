@@ -69,12 +69,14 @@ CUES = {
     r"(?:armed|explosives?-laden|explosive|kamikaze|suicide|attack|modified|commercial|weaponi[sz]ed|fpv) drones?|"
     r"drones? (?:arm[ée]s|kamikazes?|pi[ée]g[ée]s|explosifs|charg[ée]s d'explosifs)|(?:attaques?|frappes?) (?:au|par) drones?|"
     r"drone (?:raids?|bombings?)|with (?:\w+ )?drones|(?:à l'aide|au moyen) de drones|par des drones|"
-    r"(?:dropp\w*|larg\w*) (?:des )?(?:munitions|explosi\w+|bombs|bombes|grenades)",
+    r"(?:dropp\w*|larg\w*) (?:des )?(?:munitions|explosi\w+|bombs|bombes|grenades)|"
+    r"\bdrones?\b[^.;]{0,60}\b(?:neutralis\w*|frapp\w*|tu[ée]\w*|killed|struck|hit|bombard\w*|[ée]limin\w*|ciblé\w*|targeted)",
     "shelling": r"obus|mortiers?|roquettes?|rockets?|mortar\w*|shell(?:s|ing|ed)\b|artiller\w*|tirs indirects|indirect fire|missiles?",
     "ied": r"engins? explosifs?(?: improvis[ée]s?)?|explosive devices?|\bIEDs?\b|landmines?|mines? (?:artisanales?|antipersonnel)|"
     r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
     r"hit (?:an?|a) (?:explosive|mine|landmine|IED)|engins? piég[ée]s?|car bombs?|voitures? piég[ée]es?|v[ée]hicules? piég[ée]s?|"
-    r"explosives-(?:laden|packed)|explosion|bombings?|bomb (?:attacks?|blasts?)|attentats? à la bombe",
+    r"explosives-(?:laden|packed)|explosion|bombings?|bomb (?:attacks?|blasts?)|attentats? à la bombe|"
+    r"(?:a|ont|had|has|have) explos[ée]|exploded|detonated|d[ée]flagration",
     "grenade": r"grenades?",
     "chemical": r"armes? chimiques?|chemical weapons?|gaz toxique|toxic gas",
     "abduction": r"enlev[ée]\w*|enl[èe]vements?|kidnapp\w*|abduct\w*|\brapt\b|pris en otage|taken hostage|otages?|hostages?|"
@@ -115,7 +117,7 @@ CUES = {
     "disrupted": r"d[ée]samor[çc]\w*|defused|neutralis[ée]\w* (?:un|une|an?) (?:engin|IED|explosive)|caches? d'armes|weapons? caches?|"
     r"arms caches?|saisie d'armes|seized weapons",
     "clash": r"affrontements?|accrochages?|combats?\b|clash\w*|embuscades?|ambush\w*|[ée]changes? de tirs|exchange of fire|gunfights?|"
-    r"firefights?|fusillade|repouss[ée]\w*|repelled|repulsed|fought|fighting|heurts|"
+    r"firefights?|fusillade|repouss[ée]\w*|repelled|repulsed|fought|fighting|heurts|[ée]limin[ée]\w*|eliminated|"
     r"attaque (?:contre|visant|du|de|d') (?:le |la |les |l'|un |une |leur )?(?:\w+ ){0,2}(?:camp|poste|base|d[ée]tachement|position|patrouille|"
     r"convoi|colonne|brigade|caserne|garnison|emprise|unit[ée])|(?:attack|assault|raid|storm)\w* (?:on )?(?:an? |the )?(?:\w+ ){0,2}(?:army|military|base|post|"
     r"patrol|convoy|camp|checkpoint|garrison|outpost|position)s?|counter-attack\w*|contre-attaqu\w*|neutralis\w*|"

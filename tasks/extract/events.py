@@ -11,6 +11,7 @@ weeks"), future plans and link blocks never anchor an event.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -100,7 +101,7 @@ PLACE_STATEMENT = re.compile(
 )
 FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la localité de|dans le village de)\s+)[^,]{2,40},", re.I)
 SAME_DAY = re.compile(
-    r"\b(le même jour|the same day|that same day|ce même jour|ce même \w+di|le même \w+di|the same \w+day|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
+    r"\b(le même jour|the same day|that same day|ce même jour|en même temps que|at the same time as|ce même \w+di|le même \w+di|the same \w+day|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
     re.IGNORECASE,
 )
 LIST_GAP = re.compile(
@@ -208,6 +209,7 @@ def anchors(
     title_cues = cues(title) if is_violent(cues(title)) or cues(title) & set(STRATEGIC) - {"change"} else frozenset()
     towns = [pl for pl in places or [] if pl.kind in TOWN_KINDS]
     orphans: list[Sentence] = []
+    announced: Sentence | None = None  # "The second operation took place on September 19.": the next act is new
     for i, s in enumerate(body):
         found = cues(s.text) | (title_cues if i == 0 else frozenset())
         eventful = (
@@ -218,16 +220,30 @@ def anchors(
             in_lead = i < LEAD or s.paragraph <= body[0].paragraph + 1
             opens = eventful and not background and (in_lead or bool(recent_dates(s, reference)))
         else:
-            opens = eventful and not background and _new_incident(s, passages, reference, towns)
+            opens = eventful and not background and (announced is not None or _new_incident(s, passages, reference, towns))
         if opens:
             lead = [t for t in orphans if t.paragraph == s.paragraph] if not passages else []
+            lead += [announced] if announced is not None else []
             same_day = passages[-1] if passages and not recent_dates(s, reference) else None
             passages.append(Passage(s, [s], lead=lead, same_day_as=same_day))
+            announced = None
         elif passages and not background:
-            passages[-1].sentences.append(s)
+            if not eventful and SEPARATE.search(s.text):
+                announced = s
+                continue
+            _passage_of(s, passages, towns).sentences.append(s)
         elif not background:
             orphans.append(s)
     return passages
+
+
+def _passage_of(s: Sentence, passages: list[Passage], towns: list) -> Passage:
+    """The passage a detail sentence belongs to: the last one, unless it names only a town an earlier passage
+    reported and the last one did not ("une cinquantaine de soldats tués à Niafunké" after the Goundam shelling)."""
+    own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
+    if not own or own & _towns_of(passages[-1].sentences, towns):
+        return passages[-1]
+    return next((p for p in reversed(passages[:-1]) if own <= _towns_of(p.sentences, towns)), passages[-1])
 
 
 def _forces_act(s: Sentence, country: str | None) -> bool:
@@ -249,7 +265,7 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     earlier = [t for p in passages for t in p.sentences]
     own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
     seen = _towns_of(earlier, towns)
-    new_town = bool(own - seen)
+    new_town = any(_far_from(pl, seen, towns) for pl in towns if pl.name in own - seen)
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
         return True
     own_countries = {pl.country for pl in towns if pl.name in own and pl.country}
@@ -272,6 +288,19 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
     return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
+
+
+def _far_from(place, seen: set[str], towns: list, km: float = 10.0) -> bool:
+    """A town no earlier sentence named, nor one of its quarters ("le quartier de Diffa Koura" is Diffa)."""
+    if place.latitude is None:
+        return True
+    near = [pl for pl in towns if pl.name in seen and pl.latitude is not None]
+    return not any(_km(place, pl) <= km for pl in near)
+
+
+def _km(a, b) -> float:
+    cos = math.cos(math.radians(a.latitude))
+    return 111.2 * math.hypot(a.latitude - b.latitude, (a.longitude - b.longitude) * cos)
 
 
 def _strategic(s: Sentence) -> bool:
@@ -307,7 +336,7 @@ def _days(p: Passage, reference: date | None) -> set[date]:
 def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
     """The passage's day: its anchor's date expression (not the day it was reported), else a nearby sentence's."""
     best: tuple | None = None
-    for n, s in enumerate([p.anchor] + p.sentences[1:3]):
+    for n, s in enumerate([p.anchor] + p.lead[-1:] + p.sentences[1:3]):
         for d in recent_dates(s, ctx.reference):
             reported = is_reported(s, d)  # "a diffusé, lundi 29 juillet, des détails": the day it was told
             rank = (reported, _date_rank(d)[0] + (0 if n == 0 else 3), n, d.start)

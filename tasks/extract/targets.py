@@ -95,7 +95,7 @@ AGENT = re.compile(
 )
 FORCES_AMONG = re.compile(  # "left dozens dead, including soldiers": forces among the victims
     r"\b(?:including|incluidos|dont|parmi lesquels|parmi eux|among them)\s+(?:\S+\s+){0,2}?"
-    r"(?:soldiers|soldats|militaires|troops|gendarmes|police\w*|policiers)\b",
+    r"(?:soldiers|soldats|militaires|troops|gendarmes|police\w*|policiers|VDP|volontaires|volunteers)\b",
     re.IGNORECASE,
 )
 CONVOY = re.compile(r"\b(?:convoi|convoy|cortège)\b", re.IGNORECASE)
@@ -122,7 +122,7 @@ def classify(phrase: str) -> str | None:
 def target(texts: Iterable[str]) -> str | None:
     """What the attack in these texts was aimed at, from the first text that says it."""
     for text in texts:
-        found = _object_kinds(text) or ("forces" if FORCES_AMONG.search(text) else None)
+        found = "forces" if FORCES_AMONG.search(text) else _object_kinds(text)  # "six morts dont quatre VDP"
         if found:
             return found
     return None
