@@ -315,10 +315,13 @@ def _weekdays(sentence: str, reference: date | None) -> list[DateMention]:
     return out
 
 
+RELATIVE_RE = [(re.compile(pattern, re.IGNORECASE), rule) for pattern, rule in RELATIVE.items()]
+
+
 def _relative(sentence: str, reference: date | None) -> list[DateMention]:
     out = []
-    for pattern, (offset, precision) in RELATIVE.items():
-        for m in re.finditer(pattern, sentence, re.IGNORECASE):
+    for rx, (offset, precision) in RELATIVE_RE:
+        for m in rx.finditer(sentence):
             day = reference + timedelta(days=offset) if reference else None
             if day and precision == 3:
                 day = day.replace(day=15)

@@ -137,11 +137,11 @@ LASTING = re.compile(
     r"\bpar le passé\b|\bin the past\b",
     re.IGNORECASE,
 )
-LEADER_TAKEN = re.compile(  # "IBK ... arrêté à Bamako par des militaires en rébellion, annonce sa démission"
-    r"(?=[^.]*\b(?:pr[ée]sident|premier ministre|prime minister|chef de l'[ée]tat|head of state)\b)"
-    r"(?=[^.]*\b(?:arr[êe]t[ée]\w*|arrested|detained|d[ée]tenu\w*|retenu\w*|d[ée]mission\w*|resign\w*)\b)"
-    r"(?=[^.]*\b(?:militaires|soldats|soldiers|mutin\w*|mutineers|troops|officiers|officers|garde pr[ée]sidentielle|"
-    r"presidential guard)\b)",
+LEADER = re.compile(r"\b(?:pr[ée]sident|premier ministre|prime minister|chef de l'[ée]tat|head of state)\b", re.I)
+TAKEN = re.compile(r"\b(?:arr[êe]t[ée]\w*|arrested|detained|d[ée]tenu\w*|retenu\w*|d[ée]mission\w*|resign\w*)\b", re.I)
+BY_SOLDIERS = re.compile(
+    r"\b(?:militaires|soldats|soldiers|mutin\w*|mutineers|troops|officiers|officers|garde pr[ée]sidentielle|"
+    r"presidential guard)\b",
     re.IGNORECASE,
 )
 CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}
@@ -160,7 +160,8 @@ def cues(text: str) -> frozenset[str]:
     three-and-a-half years", "qui combat les jihadistes depuis 2012"): those describe a state, not this event."""
     text = " ".join(c for c in CLAUSE.split(text) if not LASTING.search(c))
     found = frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
-    return found | {"coup"} if LEADER_TAKEN.search(text) else found
+    leader_taken = LEADER.search(text) and TAKEN.search(text) and BY_SOLDIERS.search(text)  # "IBK arrêté par des militaires"
+    return found | {"coup"} if leader_taken else found
 
 
 def passage_cues(texts: list[str]) -> frozenset[str]:

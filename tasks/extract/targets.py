@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tasks.extract.actors import find_actors
 
@@ -66,8 +67,8 @@ ATTACK_OBJECT = re.compile(
     r"à|au|aux|at|several|plusieurs|two|deux|three|trois))*\s+(?P<object>[^.;:!?]{0,60})",
     re.IGNORECASE,
 )
-PASSIVE = re.compile(
-    r"(?P<subject>[^.;:!?]{0,70}?)\s+(?:"
+PASSIVE = re.compile(  # the verb only: its subject is read from the text before it (no backtracking)
+    r"\s(?:"
     r"(?:a|ont|avait|avaient|aurait|auraient)\s+été\s+(?:attaqu[ée]\w*|pris\w* pour cible|cibl[ée]\w*|vis[ée]\w*|"
     r"la cible d|pris\w* d'assaut|envahi\w*)|"
     r"(?:est|sont|était|étaient)\s+(?:tomb[ée]\w*|pass[ée]\w*) dans une embuscade|"
@@ -143,7 +144,8 @@ def _object_kinds(text: str) -> str | None:
     return min(kinds)[1]
 
 
-def _aims(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=4096)
+def _aims(text: str) -> tuple[tuple[int, str], ...]:
     kinds = []
     for m in ATTACK_OBJECT.finditer(text):
         phrase = _object_phrase(m.group("object"), noun=bool(ATTACK_NOUN.match(m.group(0))))
@@ -151,11 +153,12 @@ def _aims(text: str) -> list[tuple[int, str]]:
         if kind:
             kinds.append((m.start(), kind))
     for m in PASSIVE.finditer(text):
-        subject = re.split(r"[,«»\"“”()]|\b(?:que|qui|that|which|when|lorsque|quand)\b", m.group("subject"))[-1]
+        before = re.split(r"[.;:!?]", text[max(0, m.start() - 70) : m.start()])[-1]
+        subject = re.split(r"[,«»\"“”()]|\b(?:que|qui|that|which|when|lorsque|quand)\b", before)[-1]
         kind = classify(subject[-50:])
         if kind:
-            kinds.append((m.start("subject"), kind))
-    return kinds
+            kinds.append((m.start() - len(subject), kind))
+    return tuple(kinds)
 
 
 def _object_phrase(phrase: str, noun: bool) -> str:
