@@ -19,11 +19,11 @@ Pure functions, no database: storage/events.py and tasks/extract/batch.py both c
 from __future__ import annotations
 
 import math
-from difflib import SequenceMatcher
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 from datetime import date
+from difflib import SequenceMatcher
 from typing import TypeVar
 
 from tasks.models import Event, Extraction

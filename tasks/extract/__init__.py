@@ -28,7 +28,7 @@ from tasks.extract.sentences import Sentence, headline, split_sentences
 from tasks.extract.sites import find_sites
 from tasks.models import Event, Extraction
 
-EXTRACTOR_VERSION = "2025.2"
+EXTRACTOR_VERSION = "2026.1"
 
 ATTRIBUTION = re.compile(
     r"\b(revendiqu\w*|claim\w*|attribu\w*|soup[çc]onn\w*|suspect\w*|blam\w*|believed|pointed to|loyal to|"

@@ -205,6 +205,8 @@ def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims:
         return "Air/drone strike"
     if "shelling" in found and not found & {"clash"} - {"neutralis"}:
         return "Shelling/artillery/missile attack"
+    if "disrupted" in found and not found & {"clash", "suicide", "air"}:
+        return "Disrupted weapons use"  # "FAMa defused an IED": the bomb did not go off
     if "ied" in found and not ("clash" in found and armed_target):
         return "Remote explosive/landmine/IED"
     if "grenade" in found:

@@ -139,6 +139,8 @@ RESISTED = re.compile(
     r"(?:army|military|troops|soldiers|forces|arm[ée]e|militaires|soldats|FDS))\b",
     re.IGNORECASE,
 )
+AND_OR = re.compile(r"\b[A-Z][\w-]+\s+(?:and/or|et/ou|or|ou)\s+(?:the\s+|l['’])?[A-Z][\w-]+\s+(?:militants|fighters|"
+                    r"jihadists|combattants|djihadistes|jihadistes|elements|éléments)\b")
 HABITUAL_TARGETS = re.compile(
     r"\b(?:r[ée]guli[èe]rement|regularly|souvent|often|r[ée]currentes?|recurrent|depuis \d{4}|since \d{4}|"
     r"aussi bien|both|notamment|including|visent|target)\b",
@@ -588,6 +590,7 @@ def build_event(
         initiator=targets.initiator(anchor_text, mentions), anchor=mentions, passage=passage_mentions,
         credited=[m.name for _, m in ctx.attributions] + roles.claimed(p.sentences, country, p.day),
         civilian_victims=civilian_victims, armed_target=armed_target, countries=ctx.countries,
+        undecided=bool(AND_OR.search(anchor_text)),
     )  # fmt: skip
     killed = any(f.outcome == "killed" for f in flat)
     etype, sub = event_type(

@@ -48,18 +48,20 @@ CUE = re.compile(rf"\b(?:(?P<k>{KILLED})|(?P<w>{WOUNDED})|(?P<a>{ABDUCTED})|(?P<
 GROUPS = {
     "state": r"[ée]l[ée]ments (?:des|de la|de l'|du) (?:fds|forces|arm[ée]e|gendarmerie|police|garde)|soldats?|militaires?|soldiers?|troops?|gendarmes?|policiers?|police officers?|policemen|agents?|"
     r"casques bleus|peacekeepers?|commandos?|membres des forces|members of the security forces|security personnel|"
-    r"vdp|volontaires|gardes?|guards?|douaniers|officers?|sergents?|marines|servicemen|personnel|forces|partners|"
+    r"vdp|volontaires|militiamen|miliciens|vigilantes?|hunters|chasseurs|dozos?|koglweogos?|gardes?|guards?|douaniers|officers?|sergents?|marines|servicemen|personnel|forces|partners|"
     r"partenaires|comrades|camarades|colleagues|collègues|members|membres|recrues|recruits",
     "attackers": r"assaillants?|terroristes?|jihadistes?|djihadistes?|militants?|insurgents?|fighters?|combattants?|"
     r"attackers?|assailants?|gunmen|kamikazes?|suicide bombers?|bandits?|rebelles?|rebels?|islamistes?|islamists?|"
     r"hommes armés|éléments|of the attackers|of the assailants|des assaillants|terrorists?|jihadists?|extremists?|"
     r"extrémistes|insurgés|ennemis|enemy|enemies",
     "civilians": r"civils?|civilians?|villageois|villagers|habitants?|residents?|femmes|women|enfants|children|"
-    r"élèves|pupils|students|fidèles|worshippers|éleveurs|herders|farmers|agriculteurs|commerçants|traders|"
+    r"élèves|pupils|students?|fidèles|worshippers?|éleveurs?|herders?|farmers?|agriculteurs?|commerçants?|traders?|"
+    r"merchants?|shopkeepers?|villagers?|residents?|passengers?|travell?ers?|worker|miners?|"
     r"passagers|passengers|displaced|déplacés|réfugiés|refugees|enseignants|teachers|miners|orpailleurs|chrétiens|"
     r"christians|musulmans|muslims|bergers|pêcheurs|fishermen|travellers|voyageurs|worshipers|ressortissants|"
     r"nationals|citizens|otages|hostages|travailleurs|workers|humanitaires|employés|employees|prêtres?|priests?|"
-    r"missionaries|journalistes|journalists|maires?|mayors?|élus|notables|imams?|chefs?|elders|fermiers|paysans|"
+    r"missionaries|journalistes|journalists|maires?|mayors?|élus|notables|imams?|chefs?|chiefs?|village heads?|"
+    r"leaders?|pastors?|pasteurs?|elders|fermiers|paysans|"
     r"drivers?|chauffeurs?|conducteurs?|transporteurs?|truckers?|camionneurs?|shoppers|marketgoers|vendeurs?|vendors?",
     "people": r"personnes|people|persons|individus|victimes|victims|morts|dead|hommes|men|bodies|corps|autres|others|"
     r"more|d'entre eux|of them|from the|from|de ses|of its|among",
@@ -94,6 +96,7 @@ OUTCOME_AFTER = re.compile(
     rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED}|{MISSING})\b",
     re.IGNORECASE,
 )
+LOSER = re.compile(r"lost|perdu|loss|perte", re.IGNORECASE)
 OUTCOME_BEFORE = re.compile(
     r"(?:\b(?:killing|killed|kills|kill|tuant|tué|tue|massacring|massacred|executed|executing|wounding|injuring|"
     r"blessant|abducting|kidnapping|enlevant|abducted|kidnapped|enlevé|claiming the lives of|coûté la vie à|"
@@ -148,7 +151,8 @@ CONTRAST = re.compile(
     r"\b(tandis que|alors que|while|whereas|but|mais|versus|vs|contre|other sources|d'autres sources)\b", re.IGNORECASE
 )
 ACTIVE_BEFORE = re.compile(
-    r"\b(killing|killed|kills|kill|tuant|tué|tue|fait|faisant|massacred|massacring|executed|executing|wounding|"
+    r"\b(killing|killed|kills|kill|shot dead|shooting dead|tuant|tué|tue|abattu|abattus|abattant|assassiné|assassinés|"
+    r"assassinant|exécuté|exécutés|fait|faisant|massacred|massacring|executed|executing|wounding|"
     r"injuring|blessant|abducting|kidnapping|enlevant|abducted|kidnapped|enlevé|slitting the throats of|égorgé|"
     r"égorgeant|neutralisé|neutralisés|neutralised|neutralized|eliminated|éliminé|éliminés|perte|loss of|lost|perdu|"
     r"claiming the lives of|"
@@ -384,6 +388,8 @@ def _outcome(before: str, segment: str) -> str | None:
         r"\b(?:et|and)\s+[«\"“]?\s*(?:ils|elles|il|they|he|she)\b", segment
     )[0]
     for cue in CUE.finditer(clause):
+        if LOSER.fullmatch(cue.group(0)):
+            continue  # "a herder who lost two cousins": the one who lost is not among the dead
         if not re.search(r"(ing|ant)$", cue.group(0)) and cue.start() < 90:
             return _cue_outcome(cue)
     bound = OUTCOME_BEFORE.search(before)

@@ -47,6 +47,7 @@ class Sides:
     civilian_victims: bool
     armed_target: bool = False  # the attack was aimed at forces or fighters, not only civilians
     countries: tuple[str, ...] = ()  # the countries the article is about, most named first
+    undecided: bool = False  # the anchor hesitates between two groups ("JNIM and/or ISSP")
 
 
 def state_acts(sides: Sides) -> bool:
@@ -96,9 +97,14 @@ def actors(etype: str, sub: str, sides: Sides, country: str, found: frozenset[st
     named = _named(sides)
     forces = _forces(sides)
     unidentified = actor_rules.UNIDENTIFIED
+    if sub == "Remote explosive/landmine/IED":  # the side that planted the bomb, never the vehicle that struck it
+        target = forces[0] if forces and (sides.armed_target or not sides.civilian_victims) else "Civilians"
+        return (named or [unidentified])[0], target if (forces or sides.civilian_victims) else None
     if sub == "Government regains territory":
         return _state(sides, country), (named or [None])[0]
     if etype == "Violence against civilians":
+        if sides.initiator is not None and sides.initiator.kind in ("progov", "militia") and not named:
+            return sides.initiator.name, "Civilians"  # "VDP killed three civilians"
         return (_state(sides, country) if state_acts(sides) else (named or [unidentified])[0]), "Civilians"
     if state_acts(sides) and sides.initiator.name not in named:
         other = [n for n in named if n != sides.initiator.name]
@@ -125,7 +131,10 @@ def _development(sub: str, sides: Sides, country: str, cname: str, found: frozen
         return (named or [actor_rules.UNIDENTIFIED])[0], "Civilians"
     acting = sides.initiator.name if sides.initiator is not None and sides.initiator.kind != "unidentified" else None
     in_order = [m.name for m in sides.anchor + sides.passage if m.kind in TARGET_RANK]
-    return (([acting] if acting else []) + in_order + _named(sides) + [None])[0], None
+    actor1 = (([acting] if acting else []) + in_order + _named(sides) + [None])[0]
+    if sub == "Arrests":  # those arrested: a named group's members, else civilians
+        return actor1, next((n for n in _named(sides) if n != actor1), "Civilians")
+    return actor1, None
 
 
 def _agreement(sides: Sides, cname: str) -> tuple:
@@ -153,6 +162,10 @@ def _state(sides: Sides, country: str) -> str | None:
 
 
 def _named(sides: Sides) -> list[str]:
+    """Armed groups named in the anchor or credited with the attack; none when the text hesitates between two
+    ("JNIM and/or ISSP": ACLED's Unidentified Armed Group)."""
+    if sides.undecided:
+        return []
     anchor_named = [m.name for m in sides.anchor if m.kind in ARMED_GROUPS]
     return list(dict.fromkeys(anchor_named + sides.credited))
 

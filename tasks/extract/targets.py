@@ -189,6 +189,16 @@ PASSIVE_DEED = re.compile(
     r"\b(?:was|were|been|being|is|are|a été|ont été|avait été|avaient été|été|sont|est)\s+(?:\w+\s+)?$", re.I
 )
 ACTIVE_AUX = re.compile(r"\b(?:a|ont|avait|avaient|has|have|had)\s+(?:\w+\s+)?$", re.IGNORECASE)
+BETWEEN = re.compile(
+    r"\b(?:clash\w*|fighting|fights?|combats?|affrontements?|heurts|accrochages?|battles?|gunfights?)\s+"
+    r"(?:\w+\s+){0,3}?(?:between|entre)\s+(?:the\s+|les\s+|des\s+)?",
+    re.IGNORECASE,
+)
+COORDINATED = re.compile(
+    r"^\s*(?:(?:forces|troops|soldiers|units|elements|éléments|militaires|soldats|personnel)\s*)?(?:,|and|et|&|ainsi que|as well as|with|avec|alongside|aux côtés de|together with)\s*"
+    r"(?:(?:the|les|des|leurs|their|its|ses|l['’]|la|le|du|de la|groupe|group|russes?|russian)\s*)*$",
+    re.IGNORECASE,
+)
 PARTICIPLE_END = re.compile(
     r"\s*(?:[,.;:»\"”)]|$|(?:in|during|on|at|after|when|while|as|near|dans|lors|pendant|à|au|en|près|par|by|selon|"
     r"according|samedi|dimanche|lundi|mardi|mercredi|jeudi|vendredi|overnight|yesterday|hier)\b)",
@@ -224,6 +234,11 @@ def initiator(text: str, mentions: list) -> object | None:
     the Malian Armed Forces"), else the nearest actor named before the first deed verb ("Unidentified gunmen
     attacked", "L'armée burkinabè a tué"). `mentions` are the sentence's ActorMentions (actors.find_actors)."""
     acting = [m for m in mentions if m.kind not in NOT_ACTING]
+    between = BETWEEN.search(text)
+    if between:  # "clashes between FLA rebels and FAMa": the side named first
+        first = next((m for m in acting if between.end() <= m.start < between.end() + 40), None)
+        if first is not None:
+            return first
     for m in acting:
         if PASSIVE_AGENT.search(text[max(0, m.start - 90) : m.start]):
             return m
@@ -232,4 +247,6 @@ def initiator(text: str, mentions: list) -> object | None:
         return None
     clause = max(text.rfind(". ", 0, deed.start()), text.rfind("\n", 0, deed.start()))
     before = [m for m in acting if clause < m.start and m.end <= deed.start()]
+    while len(before) > 1 and COORDINATED.match(text[before[-2].end : before[-1].start]):
+        before.pop()  # "FAMa and Wagner forces killed": the subject's first actor
     return before[-1] if before else None
