@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasks.extract import extract
-from tasks.extract.dates import find_dates, parse_published
+from tasks.extract.dates import find_dates, on_or_after, parse_published, year_floor
 from tasks.extract.fatalities import casualties, tally
 from tasks.extract.sentences import split_sentences
 
@@ -449,6 +449,22 @@ def test_relative_dates(sentence: str, published: str | None, day: str, precisio
     found = [d for d in find_dates(sentence, parse_published(published)) if d.kind != "year"]
     assert found, sentence
     assert (found[0].day, found[0].precision) == (date.fromisoformat(day), precision)
+
+
+def test_year_floor_is_the_latest_past_month_or_year_named() -> None:
+    text = "Depuis 2015, le pays est frappé. En février 2022 commença le blocus. Les élections de 2031 sont prévues."
+    assert year_floor(text, today=date(2026, 12, 5)) == date(2022, 2, 1)
+    assert year_floor("Des hommes armés ont attaqué mardi.", today=date(2026, 12, 5)) is None
+
+
+def test_a_day_without_its_year_falls_on_or_after_the_floor() -> None:
+    for sentence, floor, day in [
+        ("Le 17 février, une embuscade.", date(2025, 12, 1), date(2026, 2, 17)),
+        ("Le 5 décembre, une embuscade.", date(2025, 12, 1), date(2025, 12, 5)),
+        ("On November 30 gunmen attacked.", date(2025, 12, 1), date(2026, 11, 30)),
+    ]:
+        mention = next(d for d in find_dates(sentence, None) if d.kind == "explicit")
+        assert on_or_after(mention, sentence, floor) == day, sentence
 
 
 def test_weekday_without_publication_date_is_unresolved() -> None:

@@ -50,6 +50,16 @@ GROUPS = {
 }
 CIVILIANS = re.compile(r"مدني|مدنيين|مدنيون|قرويين|مواطنين|نساء|أطفال")
 SOLDIERS = re.compile(r"جنود|جندي|جنديا|جنديين|عسكريين|عسكريا|الجيش|القوات|الدرك|موقع\s+للجيش")
+MONTHS = {
+    "يناير": 1, "جانفي": 1, "كانون الثاني": 1, "فبراير": 2, "فيفري": 2, "شباط": 2, "مارس": 3, "آذار": 3,
+    "أبريل": 4, "ابريل": 4, "إبريل": 4, "أفريل": 4, "نيسان": 4, "مايو": 5, "ماي": 5, "أيار": 5, "يونيو": 6,
+    "يونيه": 6, "جوان": 6, "حزيران": 6, "يوليو": 7, "يوليه": 7, "جويلية": 7, "تموز": 7, "أغسطس": 8, "اغسطس": 8,
+    "أوت": 8, "آب": 8, "سبتمبر": 9, "أيلول": 9, "أكتوبر": 10, "اكتوبر": 10, "تشرين الأول": 10, "نوفمبر": 11,
+    "تشرين الثاني": 11, "ديسمبر": 12, "كانون الأول": 12,
+}  # fmt: skip
+MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({MONTH})(?:\s+(?:عام\s+)?((?:19|20)\d\d))?")
+YEAR_MENTION = re.compile(rf"(?:({MONTH})\s+|عام\s+|سنة\s+)((?:19|20)\d\d)")
 WEEKDAYS = {"الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4,
             "السبت": 5, "الأحد": 6, "الاحد": 6}  # fmt: skip
 NUMBER_WORDS = {"واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاثة": 3, "أربعة": 4, "خمسة": 5, "ستة": 6, "سبعة": 7,
@@ -79,14 +89,15 @@ def arabic_event(title: str, text: str, reference: date | None, exact: bool) -> 
         return None
     civilians, soldiers = bool(CIVILIANS.search(lead)), bool(SOLDIERS.search(lead))
     etype, sub = _type(found, civilians, soldiers)
-    day = _weekday(lead, reference)
+    written = _day_month(lead, full, reference)
+    day = written or _weekday(lead, reference)
     actor1, actor2 = _actors(sub, lead, country, civilians)
     capital = next(((name, cc) for word, (name, cc) in CAPITALS.items() if word in lead and cc == country), None)
     place = next((p for p in find_places(capital[0], [country]) if p.kind != "country"), None) if capital else None
-    sentence = text.split("\n")[0] if text else title
+    sentence = next((line for line in text.split("\n") if line.strip()), title)
     return Event(
         event_type=etype, sub_event_type=sub, country=country,
-        event_date=day.isoformat() if day else None, date_precision=(1 if exact else 3) if day else None,
+        event_date=day.isoformat() if day else None, date_precision=(1 if exact or written else 3) if day else None,
         actor1=actor1, actor2=actor2, admin1=place.admin1 if place else None, location=place.name if place else None,
         latitude=place.latitude if place else None, longitude=place.longitude if place else None,
         geo_precision=1 if place else 3, fatalities=0 if etype == "Strategic developments" else _killed(lead),
@@ -124,6 +135,31 @@ def _actors(sub: str, lead: str, country: str, civilians: bool) -> tuple[str | N
     if sub == "Air/drone strike":
         return forces, ("Civilians" if civilians else actor1 if group else None)
     return actor1, ("Civilians" if civilians else forces)
+
+
+def _day_month(lead: str, full: str, reference: date | None) -> date | None:
+    """ "في 17 فبراير" in the lead: with its year, else the latest such day up to the reference, else (no reference)
+    the first one after the latest month or year the text names ("ديسمبر 2025"), as dates.year_floor does."""
+    m = DAY_MONTH.search(lead)
+    if m is None:
+        return None
+    day, month = int(m.group(1)), MONTHS[m.group(2)]
+    if m.group(3):
+        years = [int(m.group(3))]
+    elif reference:
+        years = [reference.year, reference.year - 1]
+    else:
+        floors = [(int(y), MONTHS[mo] if mo else 1) for mo, y in YEAR_MENTION.findall(full) if int(y) <= date.today().year]
+        floor = date(*max(floors), 1) if floors else None
+        years = [floor.year, floor.year + 1] if floor else []
+    for year in years:
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if (reference is None or found <= reference + timedelta(days=2)) and (reference or found >= floor):
+            return found
+    return None
 
 
 def _weekday(text: str, reference: date | None) -> date | None:

@@ -172,6 +172,27 @@ def infer_reference(text: str, month: date | None = None) -> date | None:
     return max(days) if days else None
 
 
+def year_floor(text: str, today: date | None = None) -> date | None:
+    """For a text with no reference day: the latest month or year it names ("en février 2022", "depuis 2015",
+    "décembre 2025"), not in the future. A news story reports its newest event, so a day written without its year
+    ("le 17 février") is the first such day on or after it."""
+    today = today or date.today()
+    floors = [
+        date(d.day.year, d.day.month, 1) if d.kind == "month" else date(d.day.year, 1, 1)
+        for d in find_dates(text, None)
+        if d.kind in ("month", "year") and d.day and d.day.year <= today.year
+    ]
+    return max(floors) if floors else None
+
+
+def on_or_after(mention: DateMention, sentence: str, floor: date) -> date | None:
+    """The unresolved day-and-month `mention` of `sentence`, in the first year that puts it on or after `floor`."""
+    window_end = floor + timedelta(days=362)  # _build_day allows 2 days past its reference
+    again = [d for d in find_dates(sentence, window_end) if d.start == mention.start and d.kind == "explicit"]
+    day = again[0].day if again else None
+    return day if day and day <= date.today() else None  # past the present: the floor was no past event
+
+
 def weekday_dated(text: str, today: date | None = None) -> list[date]:
     """Days written with their weekday but no year ("mercredi 29 septembre", "Saturday May 1"), given the most
     recent year, at most YEARS_BACK years ago, in which that day falls on that weekday."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from tasks.extract import actors as actor_rules
 from tasks.extract import roles, targets
-from tasks.extract.dates import DateMention, find_dates, is_future, is_recent
+from tasks.extract.dates import DateMention, find_dates, is_future, is_recent, on_or_after
 from tasks.extract.event_types import VIOLENT as VIOLENT_ACTS
 from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
@@ -167,6 +167,7 @@ class Context:
     places: list  # PlaceMention over the body text
     title_places: list
     attributions: list  # (Sentence, ActorMention) of named groups credited with the attack
+    floor: date | None = None  # with no reference day: the latest month or year the text names (dates.year_floor)
 
 
 def dateline_end(s: Sentence) -> int:
@@ -347,6 +348,8 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
     if best is not None:
         d, p.date_sentence = best[1], best[2]
         p.day, p.precision = d.day, d.precision if d.day else None
+        if p.day is None and d.kind == "explicit" and ctx.floor:
+            p.day, p.precision = on_or_after(d, best[2].text, ctx.floor), 1  # "le 17 février", after "décembre 2025"
         if p.day and not ctx.reference_exact and d.kind not in ("explicit", "numeric"):
             p.precision = 3  # a weekday resolved against a month-only reference
     elif p.same_day_as is not None and p.same_day_as.day:
