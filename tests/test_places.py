@@ -228,3 +228,15 @@ def test_build_script_reproduces_a_loadable_gazetteer(tmp_path: Path) -> None:
 
     gaz = load_gazetteer(out)
     assert len(gaz.rows) > 10_000 and gaz.admin1_names[("NE", "tillaberi")] == "Tillaberi"
+
+
+def test_the_region_written_beside_a_town_settles_its_homonyms() -> None:
+    text = (
+        "Des soldats maliens venus de la forêt de Wagadou sont entrés au village, près de Fassala, "
+        "Wilaya du Hodh El Chargui, en Mauritanie."
+    )
+    assert (by_match(text, ("ML",))["Fassala"].country, by_match(text, ("ML",))["Fassala"].admin1) == (
+        "MR", "Hodh Ech Chargui",
+    )  # fmt: skip
+    beside_a_border = "Gunmen stormed the base at Koutougou, near the border with Mali, on Monday. Burkina Faso mourns."
+    assert by_match(beside_a_border, ("BF",))["Koutougou"].country == "BF"

@@ -334,11 +334,15 @@ def kind_rank(kind: str) -> int:
     return {"country": 4, "hotspot": 3, "town": 2, "admin2": 1, "admin1": 1}.get(kind, 0)
 
 
-def score(p: Place, ctx: Context, cue: str | None, partners: Sequence[tuple[float, float]] = ()) -> tuple:
+def score(
+    p: Place, ctx: Context, cue: str | None, partners: Sequence[tuple[float, float]] = (),
+    unit: tuple[str, str] | None = None,
+) -> tuple:  # fmt: skip
     in_admin1 = (p.country, p.admin1 or "") in ctx.admin1s and p.kind not in ("admin1", "country")
     town = p.kind in ("town", "hotspot")
     return (
         p.kind == cued_kind(cue, p.country),
+        unit is not None and p.country == unit[0] and unit[1] in ("", p.admin1),  # "Fassala, Wilaya du Hodh…"
         town and p.population >= BIG_CITY,  # "Bamako" is the capital, whatever hamlet shares its name
         in_admin1,
         ctx.countries[p.country] > 0,
@@ -410,7 +414,8 @@ def find_places(text: str, context_countries: Sequence[str] = ()) -> list[PlaceM
         if m.key == "sahel" and not (ctx.countries["BF"] or "BF" in ctx.hint):
             continue  # "the Sahel region" of a text not about Burkina Faso is the whole zone
         ends = [(p.latitude, p.longitude) for k in partners.get(n, ()) for p in map(gaz.place, pending[k][1])]
-        best = gaz.place(max(cands, key=lambda i: score(gaz.place(i), ctx, cue, ends)))
+        unit = unit_beside(gaz, text, origin, pending, n)
+        best = gaz.place(max(cands, key=lambda i: score(gaz.place(i), ctx, cue, ends, unit)))
         if best.kind == "town" and in_person_name(text, origin[m.start], origin[m.end - 1] + 1):
             people.add(m.key)
         elif not stray_village(best, m.key, ctx):
@@ -418,6 +423,32 @@ def find_places(text: str, context_countries: Sequence[str] = ()) -> list[PlaceM
     # "Fabrice Zango ... Zango told reporters": once a village's name is a person's, it is that person throughout
     keep = [(m, p) for m, p in resolved if not (m.key in people and p.kind == "town" and p.population < BIG_CITY)]
     return [mention(text, origin, m, p) for m, p in keep]
+
+
+UNIT_GAP = re.compile(
+    r"\s*[,(]\s*(?:(?:in|dans|en|au|aux|à|of|de|du|des|la|le|les|l['’]|the|wilaya|r[ée]gion|region|province|state|"
+    r"cercle|d[ée]partement|district|commune|pr[ée]fecture|(?:north|south)?(?:ern|east|west)?(?:-?(?:east|west)ern)?|"
+    r"central|nord|sud|est|ouest|centre|sud-est|sud-ouest|nord-est|nord-ouest|north|south|east|west)\s+)*",
+    re.IGNORECASE,
+)
+
+
+def unit_beside(
+    gaz: Gazetteer, text: str, origin: list[int], pending: list[tuple[Match, list[int], str | None]], n: int
+) -> tuple[str, str] | None:
+    """The region or country written right after a place ("Fassala, Wilaya du Hodh El Chargui", "Tessit (Gao)",
+    "Kalalé, in northern Benin"): (country, admin1, or "" for a country) when that unit is unambiguous."""
+    if n + 1 >= len(pending):
+        return None
+    m, (after, cands, _) = pending[n][0], pending[n + 1]
+    gap = text[origin[m.end - 1] + 1 : origin[after.start]]
+    if len(gap) > 45 or not UNIT_GAP.fullmatch(gap):
+        return None  # "Koutougou, near the border with Mali" names a neighbour, not Koutougou's country
+    places = [gaz.place(i) for i in cands]
+    if places[0].kind == "country":
+        return places[0].country, ""
+    units = {(q.country, q.admin1 or "") for q in places if q.kind == "admin1"}
+    return units.pop() if len(units) == 1 and len(places) == 1 else None
 
 
 def candidate_mentions(
