@@ -102,6 +102,13 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
+def _as_acronym(written: str, acronym: str) -> bool:
+    """Written as the acronym, or in the title case much of the French press uses ("le Jnim", "l'Eigs")."""
+    if written == acronym or written in ("FAMa", "Iswap", "Minusma"):
+        return True
+    return len(acronym) >= 4 and acronym.isalpha() and acronym != "FACT" and written == acronym.capitalize()
+
+
 @cache
 def _fold_char(ch: str) -> str:
     if ch in "’‘":
@@ -165,7 +172,7 @@ def _named(text: str, when: date | None) -> list[ActorMention]:
         start = end - length + 1
         if not _whole_word(folded, start, end + 1):
             continue
-        if acronym and text[start : end + 1] != acronym and text[start : end + 1] not in ("FAMa", "Iswap", "Minusma"):
+        if acronym and not _as_acronym(text[start : end + 1], acronym):
             continue
         entry = _renamed(entries[name], entries, when)
         out.append(ActorMention(entry.name, entry.kind, start, end + 1))

@@ -454,7 +454,7 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
     armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
     if not (civ and armed):
         event = build_event(p, ctx, main, per_sentence)
-        return _per_town(event, p.anchor, ctx) if event else []
+        return _per_town(event, p, ctx, main, per_sentence) if event else []
     parts = []
     for idx in (civ, [i for i in range(len(p.sentences)) if i not in civ]):
         sub = Passage(p.sentences[idx[0]], [p.sentences[i] for i in idx], p.day, p.precision, p.date_sentence)
@@ -500,19 +500,44 @@ def _placed_like(event: Event, other: Event) -> Event:
     )  # fmt: skip
 
 
-def _per_town(event: Event, anchor: Sentence, ctx: Context) -> list[Event]:
-    """ "Rockets hit camps in Gao, Kidal and Menaka": one event per town of a list that holds the event's town."""
-    chain = _town_list(anchor, ctx.places)
+def _per_town(event: Event, p: Passage, ctx: Context, main: bool, per_sentence: list[list[Figure]]) -> list[Event]:
+    """ "Rockets hit camps in Gao, Kidal and Menaka": one event per town of a list that holds the event's town.
+    A town that later sentences tell about on their own ("mortar rounds were fired at the Goundam camp") is read
+    from those sentences alone (its type, its dead); the others share the event."""
+    chain = [pl for pl in _town_list(p.anchor, ctx.places) if pl.country == event.country]
     if len(chain) < 2 or event.location not in {pl.name for pl in chain}:
         return [event]
+    own = {pl.name: _told_apart(p, pl.name, {c.name for c in chain}, ctx) for pl in chain}
+    apart = {i for name, idx in own.items() if name != event.location for i in idx}
+    if apart:
+        kept = [i for i in range(len(p.sentences)) if i not in apart]
+        rest = Passage(p.anchor, [p.sentences[i] for i in kept], p.day, p.precision, p.date_sentence, p.lead)
+        event = build_event(rest, ctx, main, [per_sentence[i] for i in kept]) or event
     out = [event]
     for pl in chain:
-        if pl.name != event.location and pl.country == event.country:
-            out.append(replace(
-                event, location=pl.name, admin1=pl.admin1, admin2=getattr(pl, "admin2", None),
-                latitude=pl.latitude, longitude=pl.longitude,
-            ))  # fmt: skip
+        if pl.name == event.location:
+            continue
+        idx = own[pl.name]
+        told = Passage(p.sentences[idx[0]], [p.sentences[i] for i in idx], p.day, p.precision, p.date_sentence) if idx else None
+        alone = build_event(told, ctx, False, [per_sentence[i] for i in idx]) if told else None
+        out.append(replace(
+            alone if alone and alone.country == event.country else event, event_date=event.event_date,
+            date_precision=event.date_precision, location=pl.name, admin1=pl.admin1,
+            admin2=getattr(pl, "admin2", None), latitude=pl.latitude, longitude=pl.longitude,
+            geo_precision=event.geo_precision,
+        ))  # fmt: skip
     return out
+
+
+def _told_apart(p: Passage, town: str, listed: set[str], ctx: Context) -> list[int]:
+    """The passage's later sentences that name `town` and no other town of the list, when the first of them has an
+    event cue of its own (a sentence that only places a toll is not the town's story)."""
+    idx = []
+    for i, s in enumerate(p.sentences[1:], start=1):
+        named = {pl.name for pl in ctx.places if s.start <= pl.start < s.end and pl.name in listed}
+        if named == {town}:
+            idx.append(i)
+    return idx if idx and passage_cues([p.sentences[idx[0]].text]) else []
 
 
 def _town_list(s: Sentence, places: list) -> list:
