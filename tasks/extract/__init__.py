@@ -20,7 +20,7 @@ from tasks.extract import relevance
 from tasks.extract.cues_ar import arabic_event, is_arabic
 from tasks.extract.dates import find_dates, is_recent, reference_day, year_floor
 from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
-from tasks.extract.events import ELABORATES, Context, anchors, build_events, date_of, is_background
+from tasks.extract.events import ELABORATES, Context, Passage, anchors, build_events, date_of, is_background
 from tasks.extract.gloss import LANGUAGES as GLOSSED
 from tasks.extract.gloss import Glossed, gloss, looks_hausa
 from tasks.extract.places import find_places
@@ -140,9 +140,22 @@ def _events(ctx: Context, body: list[Sentence]) -> list[Event]:
         if passage.day is None and ctx.reference and i == 0 and not find_dates(passage.anchor.text, None):
             passage.day, passage.precision = ctx.reference, 2 if ctx.reference_exact else 3
         for event in build_events(passage, ctx, main=i == 0):
+            event = _like_the_main(event, passage, events[0]) if events else event
             if relevance.in_sahel(event.country, event.admin1) and not _duplicate(event, events):
                 events.append(event)
     return _main_first(events, ctx.title)
+
+
+def _like_the_main(event: Event, p: Passage, main: Event) -> Event:
+    """ "Une semaine plus tôt, 14 civils avaient été tués à Amasrakad", in a report on a drone strike that killed
+    civilians: an earlier incident told with neither its perpetrator nor its means is recalled as one of the same
+    kind, so it takes the main event's type and perpetrator."""
+    if event.actor1 != "Unidentified Armed Group" or event.actor2 != main.actor2 or main.actor1 == event.actor1:
+        return event
+    told = p.anchor.text
+    if cues(told) - {"attack"} or any(m.kind != "civilians" for m in actor_rules.find_actors(told, event.country, None)):
+        return event
+    return replace(event, event_type=main.event_type, sub_event_type=main.sub_event_type, actor1=main.actor1)
 
 
 def _told_as_past(passage, body: list[Sentence], reference: date | None) -> bool:

@@ -68,12 +68,12 @@ RELATIVE = {
     r"\bhier\b|\byesterday\b": (-1, 1),
     r"\baujourd'hui\b|\btoday\b|\bce jour\b|\bthis morning\b|\bce matin\b|\btonight\b|\bce soir\b": (0, 1),
     r"\bla semaine derni[eè]re\b|\bla semaine pass[ée]e\b|\blast week\b|\bthe previous week\b|"
-    r"\bune semaine (?:après|plus tôt|auparavant)|\bil y a une semaine|\ba week (?:after|earlier|before|ago)\b": (-7, 2),
+    r"\bune semaine (?:après|plus tôt|auparavant)|\bil y a (?:tout juste |à peine |exactement )?une semaine|\b(?:just |only |exactly )?a week (?:after|earlier|before|ago)\b": (-7, 2),
     r"\bcette semaine\b|\bthis week\b|\bearlier this week\b|\bces derniers jours\b|\bin recent days\b": (-3, 2),
     r"\ble week-end dernier\b|\blast weekend\b|\bover the weekend\b|\bce week-end\b|\bthis weekend\b": (-1, 2),
     r"\ble mois dernier\b|\blast month\b|\ble mois pass[ée]\b": (-30, 3),
-    r"\b(?:deux|two) jours? (?:après|plus tard)|\btwo days (?:after|later)|\bil y a deux jours|\btwo days ago": (-2, 1),
-    r"\b(?:trois|three) jours? (?:après|plus tard)|\bthree days (?:after|later)|\bil y a trois jours|\bthree days ago": (
+    r"\b(?:deux|two) jours? (?:après|plus tard)|\btwo days (?:after|later)|\bil y a (?:tout juste |à peine )?deux jours|\btwo days ago": (-2, 1),
+    r"\b(?:trois|three) jours? (?:après|plus tard)|\bthree days (?:after|later)|\bil y a (?:tout juste |à peine )?trois jours|\bthree days ago": (
         -3,
         1,
     ),
