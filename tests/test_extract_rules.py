@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasks.extract import extract
-from tasks.extract.dates import find_dates, on_or_after, parse_published, year_floor
+from tasks.extract.dates import find_dates, on_or_after, parse_published, reference_day, year_floor
 from tasks.extract.fatalities import casualties, tally
 from tasks.extract.sentences import split_sentences
 
@@ -465,6 +465,12 @@ def test_a_day_without_its_year_falls_on_or_after_the_floor() -> None:
     ]:
         mention = next(d for d in find_dates(sentence, None) if d.kind == "explicit")
         assert on_or_after(mention, sentence, floor) == day, sentence
+
+
+def test_a_month_only_publication_date_takes_the_day_the_text_writes_in_it() -> None:
+    text = "Ce 27 juillet, vers 23h30, l'armée a annoncé la dissolution du gouvernement."
+    assert reference_day("2023-07", None, text) == (date(2023, 7, 27), True)
+    assert reference_day("2023-07", None, "L'armée a annoncé mardi la dissolution.") == (date(2023, 7, 15), False)
 
 
 def test_weekday_without_publication_date_is_unresolved() -> None:

@@ -165,7 +165,8 @@ def infer_reference(text: str, month: date | None = None) -> date | None:
     """A stand-in reference day when the publication date is unknown (or known to the month only): the latest full
     date written in the text, counting a weekday with its day and month as a full date ("samedi 29 octobre" is a
     Saturday only in 2022 of recent years). With `month`, only days of that month count."""
-    days = [m.day for m in find_dates(text, None) if m.kind in ("explicit", "numeric") and m.day]
+    month_end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=3) if month else None
+    days = [m.day for m in find_dates(text, month_end) if m.kind in ("explicit", "numeric") and m.day]
     days += weekday_dated(text)
     if month:
         days = [d for d in days if (d.year, d.month) == (month.year, month.month)]
