@@ -45,6 +45,12 @@ SEPARATE = re.compile(
     r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient)\b",
     re.IGNORECASE,
 )
+SERIES = re.compile(  # "Il s'agit de la deuxième attaque dans la zone en six mois": the attack just told, counted
+    r"\b(?:il s['’]agit d[eu]|c['’](?:est|était)|this (?:is|was)|it (?:is|was)|(?:it )?marks|marque)\s+"
+    r"(?:la|le|l['’]|the)\s*(?:\w+\s+)?(?:deuxi[èe]me|troisi[èe]me|quatri[èe]me|cinqui[èe]me|\w+i[èe]me|second|"
+    r"third|fourth|fifth|\d+(?:e|ème|th|rd|nd))\b",
+    re.IGNORECASE,
+)
 NEAR = re.compile(
     r"(pr[èe]s d[eu']|near(?: the)?|non loin d[eu']|aux environs d[eu']|à proximit[ée] d[eu']|outskirts of|p[ée]riph[ée]rie d[eu']|"
     r"dans la zone d[eu']|in the area of|area around|around|autour d[eu']|sur l'axe|on the road|entre|between|"
@@ -263,7 +269,7 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     another one: "in a separate attack", "par ailleurs", "another attack", "the same day, in Koro" (with a town no
     earlier passage has), "In Barani, ..." (a sentence that opens on a new town), or a recent day of its own that
     no earlier passage reported. A reaction (condemnation, funeral, visit) never opens one."""
-    if REACTION.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
+    if REACTION.search(s.text) or SERIES.search(s.text) or not (is_violent(cues(s.text)) or cues(s.text) & set(STRATEGIC)):
         return False
     earlier = [t for p in passages for t in p.sentences]
     own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
@@ -454,7 +460,7 @@ def build_events(p: Passage, ctx: Context, main: bool) -> list[Event]:
     armed = [i for i, fs in enumerate(per_sentence) if _killed(fs, ("state", "attackers"))]
     if not (civ and armed):
         event = build_event(p, ctx, main, per_sentence)
-        return _per_town(event, p, ctx, main, per_sentence) if event else []
+        return _per_town(event, p, ctx, main, per_sentence) + _mine_struck(event, p, ctx, per_sentence) if event else []
     parts = []
     for idx in (civ, [i for i in range(len(p.sentences)) if i not in civ]):
         sub = Passage(p.sentences[idx[0]], [p.sentences[i] for i in idx], p.day, p.precision, p.date_sentence)
@@ -527,6 +533,39 @@ def _per_town(event: Event, p: Passage, ctx: Context, main: bool, per_sentence: 
             geo_precision=event.geo_precision,
         ))  # fmt: skip
     return out
+
+
+DETONATED = re.compile(
+    r"\b(?:saut[ée]s?|sauté|détrui\w*|touch[ée]\w*|heurt[ée]\w*|explos[ée]\w*|a explosé|struck|hit|ran over|"
+    r"drove over|detonat\w*|blew up|went off|destroyed|exploded)\b",
+    re.IGNORECASE,
+)
+CAR_BOMB = re.compile(  # a car bomb that opens an assault is part of the battle
+    r"voitures? piégées?|v[ée]hicules? piégés?|car bombs?|vehicle-borne|VBIED|kamikaze|suicide", re.IGNORECASE
+)
+
+
+def _mine_struck(event: Event, p: Passage, ctx: Context, per_sentence: list[list[Figure]]) -> list[Event]:
+    """ "Des renforts ont été déployés ... Mais leur convoi a été détruit par un engin explosif improvisé": an IED
+    told in a later paragraph of a battle's passage is an event of its own (ACLED codes each type apart), at the
+    battle's place and day, with the dead that sentence gives."""
+    if event.event_type != "Battles":
+        return []
+    for i, s in enumerate(p.sentences[1:], start=1):
+        if (
+            s.paragraph != p.anchor.paragraph and "ied" in cues(s.text) and "ied" not in cues(p.anchor.text)
+            and DETONATED.search(s.text) and not CAR_BOMB.search(s.text)
+        ):  # fmt: skip
+            blast = build_event(Passage(s, [s], p.day, p.precision, p.date_sentence), ctx, False, [per_sentence[i]])
+            if blast is None or blast.sub_event_type != "Remote explosive/landmine/IED":
+                return []
+            return [replace(
+                blast, event_date=event.event_date, date_precision=event.date_precision, location=event.location,
+                admin1=event.admin1, admin2=event.admin2, latitude=event.latitude, longitude=event.longitude,
+                geo_precision=event.geo_precision, country=event.country, actor1=blast.actor1 or event.actor1,
+                actor2=blast.actor2 or event.actor2,
+            )]  # fmt: skip
+    return []
 
 
 def _told_apart(p: Passage, town: str, listed: set[str], ctx: Context) -> list[int]:
