@@ -247,7 +247,46 @@ def _places(text: str, countries: tuple[str, ...]) -> list:
         p for p in places
         if not any(a.start <= p.start < a.end for a in actors) and not OPERATION.search(text[max(0, p.start - 12) : p.start])
     ]  # fmt: skip
-    return sorted(places + find_sites(text, places, actors), key=lambda p: p.start)
+    return _without_admin_parentheses(text, sorted(places + find_sites(text, places, actors), key=lambda p: p.start))
+
+
+ADMIN_PARENTHESES = re.compile(r"\s*\(([^()]{3,80})\)")
+
+
+def _without_admin_parentheses(text: str, places: list) -> list:
+    """ "near Banibangou (Banibangou, Tillaberi)", "Bamessing (Ngo-Ketunjia, North-West, Cameroon)": the units in
+    parentheses after a place say where it lies (ACLED's notes write them so); they are no place of the event. A
+    place the gazetteer placed elsewhere, or a site it lacks, takes the units' country and admin1."""
+    out = []
+    skip_until = -1
+    for i, pl in enumerate(places):
+        if pl.start < skip_until:
+            continue
+        m = ADMIN_PARENTHESES.match(text, pl.end)
+        if m and pl.kind not in ("country", "admin1"):
+            inside = [q for q in places[i + 1 :] if m.start(1) <= q.start < m.end(1)]
+            units = [q for q in inside if q.kind in ("admin1", "country", "admin2", "town", "hotspot")]
+            if units:
+                skip_until = m.end()
+                pl = _placed_by_units(pl, units, m.group(1))
+        out.append(pl)
+    return out
+
+
+def _placed_by_units(pl, units: list, written: str):
+    countries = [u.country for u in units if u.country]
+    country = countries[-1] if countries else pl.country
+    admin1 = next((u.admin1 for u in reversed(units) if u.country == country and u.admin1), None)
+    if pl.country == country and (admin1 is None or pl.admin1 == admin1):
+        return pl
+    if pl.kind == "site" or pl.latitude is None:
+        return replace(pl, country=country, admin1=admin1 or pl.admin1)
+    alternative = next(
+        (q for q in find_places(f"{pl.matched} ({written})", [country]) if q.start == 0 and q.country == country), None
+    )
+    if alternative is not None and (admin1 is None or alternative.admin1 == admin1):
+        return replace(alternative, start=pl.start, end=pl.end)
+    return replace(pl, country=country, admin1=admin1 or pl.admin1, latitude=None, longitude=None)
 
 
 def _context_countries(title: str, body: list[Sentence]) -> tuple[str, ...]:

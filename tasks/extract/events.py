@@ -70,6 +70,12 @@ REFERENCE_POINT = re.compile(
     r"en route (?:to|for) |en direction d[eu'] |qui allai(?:en)?t à )$",
     re.IGNORECASE,
 )
+PEOPLE_OF = re.compile(
+    r"(?:representatives?|officials?|mayor|residents?|inhabitants?|youths?|people|élus?|maire|habitants?|jeunes|"
+    r"notables?|chefs?|leaders?)\s+(?:\w+\s+)?(?:of|de|d'|du)\s+(?:the |la |le |l')?(?:town |village |commune |"
+    r"city |ville |localité )?(?:of |de |d')?$",
+    re.IGNORECASE,
+)
 TOWN_KINDS = ("town", "hotspot", "admin2", "site")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
 CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "TD": "N'Djamena", "MR": "Nouakchott", "NG": "Abuja",
@@ -395,6 +401,10 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
             for s, place, near in _candidates(sentences, places, ctx):
                 if place.kind in kinds:
                     return place, _precision(place, near), s
+    for sentences, places in pools:  # "residents of Niono marched": with no other town, theirs is the place
+        for s, place, near in _candidates(sentences, places, ctx, people_of=True):
+            if place.kind in towns + districts:
+                return place, _precision(place, near), s
     named = [(s, place) for sentences, places in pools for s, place, _ in _candidates(sentences, places, ctx)
              if place.kind == "country"]  # fmt: skip
     # "Russia's Wagner group said it was leaving Mali": the Sahel country named, not the actor's home
@@ -411,8 +421,12 @@ def _precision(place, near: bool) -> int:
     return 3
 
 
-def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
+def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context, people_of: bool = False):
+    """(sentence, place, near) for the places of some sentences (None: the headline) that may be the scene; with
+    `people_of`, only the towns named as the home of people ("residents of X", "community leaders of X")."""
     if sentences is None:
+        if people_of:
+            return
         kicker = KICKER.match(ctx.title)
         for place in places:
             if kicker and place.start < kicker.end() and len(places) > 1:
@@ -430,6 +444,10 @@ def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context):
                     continue
                 if DISTANCE.search(before[-60:]):
                     yield s, place, True
+                    continue
+                if people_of:
+                    if PEOPLE_OF.search(before[-60:]):
+                        yield s, place, False
                     continue
                 if REFERENCE_POINT.search(before[-60:]) or _seat_of_power(place, before, s.text[place.end - s.start :]):
                     continue
