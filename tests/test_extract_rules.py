@@ -409,6 +409,12 @@ FATALITIES = [
     ("en", ["Gunmen killed 35 people, 31 of them women."], 35, None, None),
     ("en", ["Three U.S. special operations soldiers and four Nigerien soldiers were killed."], 7, None, None),
     ("fr", ["Une trentaine de « terroristes » ont été neutralisés."], 30, None, None),
+    ("en", ["The army reported 5 soldiers and several dozen assailants killed.", "Fatalities coded as 17."], 17, None, None),
+    ("en", ["Soldiers reportedly killed between 20 and 40 Fulani civilians near Nouna."], 20, 20, 40),
+    ("fr", ["Entre 20 et 40 civils ont été tués."], 20, 20, 40),
+    ("en", ["A suicide bomber blew herself up at the market, killing 3 civilians and herself."], 4, None, None),
+    ("en", ["JNIM claimed more than 100 soldiers killed; local sources reported at least 30 soldiers killed."], 30, 30, 100),
+    ("en", ['"The first strike hit the animals," said a herder who lost two cousins.'], 0, None, None),
 ]
 
 

@@ -96,6 +96,28 @@ OUTCOME_AFTER = re.compile(
     rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED}|{MISSING})\b",
     re.IGNORECASE,
 )
+CODED = re.compile(r"\bfatalit(?:y|ies) (?:were |was )?(?:coded|recorded|counted) as (\d+)\b", re.IGNORECASE)
+RANGE = re.compile(  # "between 20 and 40 Fulani civilians", "entre 20 et 40 civils", "20 to 40 people"
+    r"(?:\b(?:between|entre)\s+)?(?<![\d.,])(\d+)\s*(?:and|et|to|à|-|–)\s*(\d+)\s+([\w'-]+(?:\s+[\w'-]+){0,2})",
+    re.IGNORECASE,
+)
+
+
+def _competing(m: re.Match) -> str:
+    """A range is two competing figures, as two sources giving each would be: the lower is the count."""
+    low, high = int(m.group(1)), int(m.group(2))
+    plain = m.group(0).lower().startswith(("between", "entre")) or re.match(r"\d+\s*(?:to|à|-|–)", m.group(0))
+    if not plain or not low < high:
+        return m.group(0)  # "3 soldiers and 2 civilians" is no range
+    words = m.group(3).split()
+    head = next((i for i, w in enumerate(words) if any(rx.fullmatch(w) for rx in GROUP_WORD.values())), 0)
+    noun, rest = " ".join(words[: head + 1]), " ".join(words[head + 1 :])
+    return f"{low} {noun} versus {high} {noun} {rest}".rstrip()
+SELF = re.compile(r"\band (?:(\d+) )?(?:herself|himself|themselves|lui-même|elle-même|eux-mêmes)\b", re.IGNORECASE)
+OTHER_SOURCE = re.compile(  # "JNIM claimed 100 killed; local sources reported at least 30": another source's count
+    r";[^;]{0,60}\b(?:claim\w*|said|say|report\w*|according|selon|affirm\w*|revendiqu\w*|annonc\w*|sources?)\b",
+    re.IGNORECASE,
+)
 LOSER = re.compile(r"lost|perdu|loss|perte", re.IGNORECASE)
 OUTCOME_BEFORE = re.compile(
     r"(?:\b(?:killing|killed|kills|kill|tuant|tué|tue|massacring|massacred|executed|executing|wounding|injuring|"
@@ -199,7 +221,7 @@ RANKS = re.compile(
 class Figure:
     count: int
     outcome: str  # 'killed' | 'wounded' | 'abducted'
-    group: str  # 'state' | 'attackers' | 'civilians' | 'people'
+    group: str  # 'state' | 'attackers' | 'civilians' | 'people' | 'coded' ("Fatalities coded as 17": no party)
     qualifier: str = ""  # 'at_least' | 'more_than' | 'approximate' | ''
     claim: bool = False
     alt: int = 0
@@ -224,6 +246,9 @@ def casualties(sentence: str, lang: str) -> list[Figure]:
 
 @lru_cache(maxsize=4096)
 def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
+    coded = CODED.search(sentence)
+    if coded:  # "Fatalities coded as 17": the note states the count it settled on
+        return (Figure(int(coded.group(1)), "killed", "coded", "coded"),)  # a count that names no party
     if not CUE.search(sentence) or AMONG_THE_DEAD.search(sentence):
         return ()  # "un chef coutumier figure parmi les victimes": a part of a toll given elsewhere
     text, approx = _normalise(sentence, lang)
@@ -237,7 +262,7 @@ def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
     alt, last_end = 0, 0
     for i, m in enumerate(numbers):
         before = text[max(0, m.start() - 45) : m.start()]
-        if CONTRAST.search(text[last_end : m.start()]) and slots:
+        if slots and (CONTRAST.search(text[last_end : m.start()]) or OTHER_SOURCE.search(text[last_end : m.start()])):
             alt += 1
         last_end = m.end()
         group = _group(text[m.end() :], before, lang)
@@ -250,6 +275,8 @@ def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
             group = "attackers"  # "eliminated at least 22 people": the army's word for the militants it killed
         slots.append([int(_digits(m.group(1))), group, outcome, qualifier, before, alt])
     _resolve_coordination(slots)
+    if slots and any(o == "killed" for _, _, o, _, _, _ in slots) and (own := SELF.search(text)):
+        slots.append([int(own.group(1) or 1), "attackers", "killed", "", "", slots[-1][5]])  # "... and herself"
     revised = bool(REVISED.search(text))
     return tuple(
         Figure(c, o, g, q, claim, a, _additive(text, c), revised)
@@ -272,6 +299,13 @@ def no_casualties(sentence: str) -> bool:
     return bool(NO_CASUALTIES.search(sentence))
 
 
+def _coded(per_sentence: list[list[Figure]]) -> Tally | None:
+    coded = [f.count for figures in per_sentence for f in figures if f.qualifier == "coded"]
+    if not coded:
+        return None
+    return Tally(coded[0], None, None, _max_total(per_sentence, "wounded"), _max_total(per_sentence, "abducted"), True)
+
+
 def tally(per_sentence: list[list[Figure]]) -> Tally:
     """ACLED's count over the sentences reporting one event.
 
@@ -281,6 +315,9 @@ def tally(per_sentence: list[list[Figure]]) -> Tally:
     highest goes to fatalities_high. The parties' tolls add up; a toll of "people"
     covers them (15 people killed, 15 soldiers killed: 15) unless it is said to be more ("four others also died").
     """
+    coded = _coded(per_sentence)
+    if coded:
+        return coded
     lows: dict[str, int] = {}
     highs: dict[str, int] = {}
     revised: dict[str, int] = {}
@@ -362,7 +399,7 @@ def _resolve_coordination(slots: list[list]) -> None:
         if slots[i][2] == "defer" and slots[i + 1][2] in (*OUTCOMES, "missing"):
             slots[i][2] = slots[i + 1][2]
     for i in range(1, len(slots)):
-        if slots[i][2] not in (*OUTCOMES, "missing") and re.search(r"(and|et|as well as|ainsi que)\s*$", slots[i][4], re.I):
+        if slots[i][2] not in (*OUTCOMES, "missing") and re.search(r"(and|et|as well as|ainsi que|versus)\s*$", slots[i][4], re.I):
             slots[i][2] = slots[i - 1][2]
 
 
@@ -395,7 +432,7 @@ def _outcome(before: str, segment: str) -> str | None:
     bound = OUTCOME_BEFORE.search(before)
     if bound:
         return _cue_outcome(CUE.search(bound.group(0))) or "killed"
-    if re.search(r"^[^;:]{0,130}?(?:\band\b|\bet\b|,|\bas well as\b|\bainsi que\b)\s*$", segment, re.IGNORECASE):
+    if re.search(r"^[^;:]{0,130}?(?:\band\b|\bet\b|,|\bas well as\b|\bainsi que\b|\bversus\b)\s*$", segment, re.IGNORECASE):
         return "defer"
     return None
 
@@ -418,6 +455,7 @@ def _normalise(sentence: str, lang: str) -> tuple[str, set[int]]:
         text,
         flags=re.IGNORECASE,
     )
+    text = RANGE.sub(_competing, text)
     for pattern, value in VAGUE:
         text = re.sub(rf"(?:{pattern})(?:\s+(?:d'|de |of ))?", f"{value}~ ", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:la |the )?perte d'une?\b|\bloss of (?:one|a|an)\b", "perte 1", text, flags=re.IGNORECASE)
