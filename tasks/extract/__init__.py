@@ -274,8 +274,14 @@ def _without_admin_parentheses(text: str, places: list) -> list:
 
 
 def _placed_by_units(pl, units: list, written: str):
-    countries = [u.country for u in units if u.country]
-    country = countries[-1] if countries else pl.country
+    countries = {u.country for u in units if u.country}
+    named = [u.country for u in units if u.kind == "country"]
+    if named:
+        country = named[-1]  # "(Ngo-Ketunjia, North-West, Cameroon)"
+    elif pl.country in countries or pl.kind == "site" or len(countries) != 1 or len(units) < 2:
+        country = pl.country or next(iter(countries), "")  # "Dori (Seno, Sahel)": a unit's homonym abroad is no reason
+    else:
+        country = countries.pop()
     admin1 = next((u.admin1 for u in reversed(units) if u.country == country and u.admin1), None)
     if pl.country == country and (admin1 is None or pl.admin1 == admin1):
         return pl

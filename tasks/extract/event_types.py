@@ -58,9 +58,11 @@ CUES = {
     r"threw stones|pneus br[ûu]l|burning tyres|set ablaze",
     "mob": r"lynch\w*|vindicte populaire|\bmob\b|foule en col[èe]re|angry crowd|justice populaire",
     "intervention": r"dispers\w*|gaz lacrymog[èe]ne|tear ?gas|matraqu\w*|baton charge",
-    "excessive": r"tir[ée]?s? (?:à balles réelles )?sur (?:les |des )?manifestants|fired (?:live rounds )?(?:on|at) (?:the )?"
-    r"(?:protesters|demonstrators|crowd)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:ont été )?tu[ée]s|"
-    r"protesters (?:were )?killed|killing (?:\w+ )?protesters",
+    "excessive": r"tir[ée]?s? (?:à balles réelles )?sur (?:les |des )?manifestants|balles réelles|live (?:ammunition|rounds|fire)|"
+    r"fired (?:live (?:ammunition|rounds|bullets) |shots )?(?:on|at|into) (?:the )?(?:protesters|demonstrators|crowd)|"
+    r"opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:a |ont )?(?:été )?tu[ée]s?|"
+    r"(?:protesters?|demonstrators?) (?:was |were )?(?:shot dead|killed)|killing (?:\w+ )?(?:protesters|demonstrators)",
+    "crowd": r"youths?|young (?:people|men)|jeunes|crowds?|foule|rioters|émeutiers|(?:angry|irate) (?:residents|youths)",
     "suicide": r"(?<!drones )(?<!drone )kamikazes?(?! drones?)|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
     r"blew (?:himself|herself|themselves) up|ceintures? d'explosifs|explosive (?:vest|belt)s?|S?VBIED",
     "air": r"frappes? a[ée]riennes?|air ?strikes?|airstrikes?|drone strikes?|frappes? de drones?|bombardements? a[ée]riens?|"
@@ -197,6 +199,8 @@ def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims:
         return _protest(found)
     if "mob" in found:
         return "Mob violence"
+    if "riot" in found and "crowd" in found and not is_violent(found - {"riot"}):
+        return "Violent demonstration"  # "youths blocked the roads with burning tyres and ransacked the office"
     if "chemical" in found:
         return "Chemical weapon"
     if "suicide" in found:

@@ -27,7 +27,7 @@ from tasks.extract.places import find_places
 from tasks.extract.sentences import AGENCIES, Sentence
 from tasks.models import Event, Evidence
 
-STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot", "arrest",
+STRATEGIC = ("change", "coup", "regain", "overtake", "protest", "destruction", "agreement", "base", "riot", "mob", "arrest",
              "disrupted", "decree")  # fmt: skip
 AGGREGATE = re.compile(
     r"\b(since|depuis|in recent (?:weeks|months|years)|ces derni[èe]res (?:semaines|ann[ée]es|mois)|this year|cette ann[ée]e|"
@@ -697,7 +697,7 @@ def build_event(
         sides = replace(sides, civilian_victims=civilians_killed or civilian_victims)
         actor1, actor2 = roles.actors(etype, sub, sides, country, found, roles.group_strikes(anchor_text, mentions))
     count = tally(per_sentence if etype != "Violence against civilians" else _civilian_only(per_sentence))
-    if sub in ("Peaceful protest", "Protest with intervention") or etype == "Strategic developments":
+    if sub in ("Peaceful protest", "Protest with intervention") or etype == "Strategic developments":  # not "Excessive force"
         count = replace(count, fatalities=0, low=None, high=None)  # deaths behind a protest or a withdrawal are not its own
     return Event(
         event_type=etype, sub_event_type=sub, country=country, event_date=p.day.isoformat() if p.day else None,

@@ -34,6 +34,7 @@ KILLED = (
     r"tu[ée]s?|tu[ée]es|tuant|tué|abattus?|assassin[ée]s?|ex[ée]cut[ée]s?|massacr[ée]s?|égorg[ée]s?|morts?|décès|"
     r"d[ée]c[ée]d[ée]s?|p[ée]ri|perdu la vie|neutralis[ée]s?|killed|killing|kills|dead|died|deaths?|death toll|"
     r"lost their lives|lives? lost|slain|shot dead|massacred|executed|beheaded|slitting the throats|fatalities|"
+    r"beat(?:en)? to death|battue?s? à mort|lynch[ée]s?|lynched|burned alive|brûl[ée]s? vifs?|"
     r"victimes|victims|bilan|toll|porte à|perte|loss|lost|neutralised|neutralized|bodies|corps sans vie|"
     r"tomb[ée]s?(?! dans| sur| en| aux mains| entre)|trouv[ée] la mort|ont trouvé la mort|"
     r"[ée]limin[ée]s?|eliminated|eliminating|co[ûu]t[ée] la vie|co[ûu]tant la vie|cost the lives?|claim(?:ed|ing) the lives?"
@@ -62,8 +63,9 @@ GROUPS = {
     r"nationals|citizens|otages|hostages|travailleurs|workers|humanitaires|employés|employees|prêtres?|priests?|"
     r"missionaries|journalistes|journalists|maires?|mayors?|élus|notables|imams?|chefs?|chiefs?|village heads?|"
     r"leaders?|pastors?|pasteurs?|elders|fermiers|paysans|"
-    r"drivers?|chauffeurs?|conducteurs?|transporteurs?|truckers?|camionneurs?|shoppers|marketgoers|vendeurs?|vendors?",
-    "people": r"personnes|people|persons|individus|victimes|victims|morts|dead|hommes|men|bodies|corps|autres|others|"
+    r"drivers?|chauffeurs?|conducteurs?|transporteurs?|truckers?|camionneurs?|shoppers|marketgoers|vendeurs?|vendors?|"
+    r"woman|femme|child|enfant|boy|girl|garçon|fillette|manifestants?|protesters?|demonstrators?|youths?|jeunes?",
+    "people": r"personnes?|people|persons?|individus?|individuals?|man|homme|victimes|victims|morts|dead|hommes|men|bodies|corps|autres|others|"
     r"more|d'entre eux|of them|from the|from|de ses|of its|among",
 }
 GROUP_WORD = {name: re.compile(rf"(?:{p})", re.IGNORECASE) for name, p in GROUPS.items()}
@@ -173,7 +175,7 @@ CONTRAST = re.compile(
     r"\b(tandis que|alors que|while|whereas|but|mais|versus|vs|contre|other sources|d'autres sources)\b", re.IGNORECASE
 )
 ACTIVE_BEFORE = re.compile(
-    r"\b(killing|killed|kills|kill|shot dead|shooting dead|tuant|tué|tue|abattu|abattus|abattant|assassiné|assassinés|"
+    r"\b(killing|killed|kills|kill|shot dead|shooting dead|beat to death|beating to death|lynched|lynching|tuant|tué|tue|abattu|abattus|abattant|assassiné|assassinés|"
     r"assassinant|exécuté|exécutés|fait|faisant|massacred|massacring|executed|executing|wounding|"
     r"injuring|blessant|abducting|kidnapping|enlevant|abducted|kidnapped|enlevé|slitting the throats of|égorgé|"
     r"égorgeant|neutralisé|neutralisés|neutralised|neutralized|eliminated|éliminé|éliminés|perte|loss of|lost|perdu|"

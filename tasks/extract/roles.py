@@ -86,10 +86,12 @@ def transfer_actors(texts: list[str], country: str, when: date | None) -> tuple:
 def actors(etype: str, sub: str, sides: Sides, country: str, found: frozenset[str], group_strike: bool) -> tuple:
     """(actor1, actor2) by ACLED's conventions for the event's type."""
     cname = actor_rules.country_name(country) or country
-    if etype == "Protests":
-        return f"Protesters ({cname})", None
+    if etype == "Protests":  # the force that dispersed or fired on them is actor2
+        stopped = sub in ("Protest with intervention", "Excessive force against protesters")
+        return f"Protesters ({cname})", _crowd_force(sides) if stopped else None
     if etype == "Riots":
-        return f"Rioters ({cname})", None
+        victims = "Civilians" if sub == "Mob violence" and sides.civilian_victims else None
+        return f"Rioters ({cname})", victims or _crowd_force(sides)
     if etype == "Strategic developments":
         return _development(sub, sides, country, cname, found)
     if sub == "Air/drone strike":
@@ -115,6 +117,13 @@ def actors(etype: str, sub: str, sides: Sides, country: str, found: frozenset[st
     if forces and (sides.armed_target or not sides.civilian_victims):
         return actor1, forces[0]
     return actor1, ("Civilians" if sides.civilian_victims else None)
+
+
+def _crowd_force(sides: Sides) -> str | None:
+    """The police, else the army, named around a protest or riot."""
+    mentions = list(sides.anchor) + list(sides.passage)
+    police = next((m.name for m in mentions if m.kind == "police"), None)
+    return police or next((m.name for m in mentions if m.kind == "state"), None)
 
 
 def _development(sub: str, sides: Sides, country: str, cname: str, found: frozenset[str]) -> tuple:

@@ -165,12 +165,15 @@ def headline(text: str) -> str:
     """The headline a page's text starts with, when the title is not given separately: the first line before any
     prose that reads like a headline (4 to 30 words, no closing full stop), once a date stamp, byline, kicker or
     navigation line is set aside. Empty when the text starts straight with prose."""
-    for _, line in _lines(text)[:4]:
+    lines = _lines(text)
+    for n, (_, line) in enumerate(lines[:4]):
         stripped = LEADING_STAMP.sub("", line).strip()
         words = stripped.split()
         if not stripped or is_noise_line(stripped) or BYLINE.match(stripped):
             continue
-        if 4 <= len(words) <= 30 and len(stripped) <= 220 and not re.search(r"[.;,]$", stripped):
+        prose_follows = any(rest.strip() for _, rest in lines[n + 1 :])
+        one_sentence = len(_sentence_spans(stripped)) == 1  # "... road. [size=several hundred]" is a note, no headline
+        if prose_follows and one_sentence and 4 <= len(words) <= 30 and len(stripped) <= 220 and not re.search(r"[.;,]$", stripped):
             return stripped
         return ""
     return ""
