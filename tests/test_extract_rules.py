@@ -498,3 +498,18 @@ def test_sentence_offsets_point_into_the_text() -> None:
     text = "NIAMEY — Three soldiers were killed on Monday. Two others were wounded.\n\nRelated Articles\n- Niger: more"
     for s in split_sentences(text):
         assert text[s.start : s.end] == s.text
+
+
+def test_a_business_deal_is_no_agreement_between_conflict_actors() -> None:
+    from tasks.extract.event_types import cues
+
+    assert "agreement" not in cues("The government and a mining company signed an agreement on a gold mine.")
+    assert "agreement" in cues("The army and the CSP signed an agreement on the release of prisoners.")
+    assert "agreement" in cues("Community leaders concluded a local truce with JNIM.")
+
+
+def test_cameroons_anglophone_conflict_is_outside_the_region() -> None:
+    note = "On 3 May 2024, Ambazonian fighters ambushed soldiers at Ndop (Ngo-Ketunjia, North-West, Cameroon), killing 3."
+    far_north = "On 3 May 2024, Boko Haram fighters ambushed soldiers at Kolofata (Mayo-Sava, Far North), killing 3."
+    assert not extract(None, note, None, None, "en").relevant
+    assert extract(None, far_north, None, None, "en").relevant

@@ -219,11 +219,17 @@ def _not_security(title: str, body: list[Sentence], ctx: Context) -> bool:
         return True
     if NOT_VIOLENCE.search(f"{title} {lead}") and not _armed_actor(f"{title} {lead}"):
         return True
-    sahel_named = any(p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1 for p in ctx.title_places)
-    sahel_named |= any(
-        p.start < body[0].end and (p.country in relevance.CORE or p.country in relevance.BORDER_ADMIN1) for p in ctx.places
-    )
+    sahel_named = any(_in_the_region(p) for p in ctx.title_places)
+    sahel_named |= any(p.start < body[0].end and _in_the_region(p) for p in ctx.places)
     return relevance.elsewhere(title, lead, sahel_named)
+
+
+def _in_the_region(place) -> bool:
+    """A place of a core country, or of a border country's bordering regions (Cameroon's Far North, not its North-West
+    where the anglophone conflict is)."""
+    if place.country in relevance.CORE:
+        return True
+    return place.country in relevance.BORDER_ADMIN1 and place.admin1 is not None and relevance.in_sahel(place.country, place.admin1)
 
 
 def _sport(anchor: str) -> bool:

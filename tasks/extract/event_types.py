@@ -156,12 +156,23 @@ NOT_VIOLENCE = re.compile(
 )
 
 
+SECURITY_DEAL = re.compile(
+    r"paix|peace|cessez|ceasefire|truce|tr[êe]ve|prisonniers?|prisoners?|s[ée]curit|security|d[ée]fen[sc]e|milita|"
+    r"arm[ée]s?\b|armed|army|rebel|rebelle|jihad|djihad|terror|insurg|alliance|conf[ée]d[ée]ration|confederation|"
+    r"reconciliation|r[ée]conciliation|JNIM|GSIM|ISSP|ISWAP|CSP|FLA|CMA|Wagner|Africa Corps|Boko|militia|milice|"
+    r"troops|troupes|soldiers|soldats|forces",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
 def cues(text: str) -> frozenset[str]:
     """The cue families a passage contains, outside clauses that span years ("after fighting militant groups for
     three-and-a-half years", "qui combat les jihadistes depuis 2012"): those describe a state, not this event."""
     text = " ".join(c for c in CLAUSE.split(text) if not LASTING.search(c))
     found = frozenset(name for name, rx in CUE_RE.items() if rx.search(text))
+    if "agreement" in found and not SECURITY_DEAL.search(text):
+        found -= {"agreement"}  # "signed an agreement on the expansion of a gold mine": business, not conflict
     leader_taken = LEADER.search(text) and TAKEN.search(text) and BY_SOLDIERS.search(text)  # "IBK arrêté par des militaires"
     return found | {"coup"} if leader_taken else found
 

@@ -39,7 +39,7 @@ ELSEWHERE = re.compile(
     r"syri\w+|iraq\w*|irak\w*|afghan\w*|ukrain\w*|isra[ëe]l\w*|gaza|congo\w*|rdc|drc|ethiopi\w+|[ée]thiopi\w+|"
     r"yemen\w*|y[ée]men|pakistan\w*|philippin\w+|europe\w*|paris|france|french capital|new york|london|londres|"
     r"su[èe]de|sweden|allemagne|germany|espagne|spain|tunisi\w+|egypt\w*|[ée]gypt\w*|centrafri\w+|central african|"
-    r"cameroun anglophone|anglophone cameroon|south sudan)\b",
+    r"cameroun anglophone|anglophone cameroon|ambazonia\w*|amba boys|bamenda|buea|south sudan)\b",
     re.IGNORECASE,
 )
 
