@@ -319,10 +319,45 @@ ACTORS = [
         "Unidentified Armed Group",
         "Civilians",
     ),
+    (
+        "en",
+        "",
+        "On 2 March 2024, soldiers accompanied by VDP killed 9 civilians in a hamlet near Djibasso.",
+        "Military Forces of Burkina Faso",
+        "Civilians",
+    ),
+    (
+        "en",
+        "",
+        "Three Koglweogo members were killed when unidentified gunmen attacked their checkpoint near Kaya on Monday.",
+        "Unidentified Armed Group",
+        "Koglweogo",
+    ),
+    (
+        "en",
+        "",
+        "On 6 March 2024, Nigerien troops arrested 11 people accused of collaborating with ISSP in Ayorou.",
+        "Military Forces of Niger",
+        "Civilians",
+    ),
+    (
+        "en",
+        "",
+        "On 10 March 2024, village elders of Sofara concluded a local truce with JNIM, who lifted the blockade.",
+        "JNIM",
+        "Civilians",
+    ),
+    (
+        "fr",
+        "",
+        "Le 4 mars 2024, une milice peule a attaqué un poste de Dan Na Ambassagou près de Bankass, tuant trois chasseurs.",
+        "Fulani Ethnic Militia (Mali)",
+        "Dan Na Ambassagou",
+    ),
 ]
 
 
-@pytest.mark.parametrize("lang,title,text,actor1,actor2", ACTORS, ids=[r[1][:40] for r in ACTORS])
+@pytest.mark.parametrize("lang,title,text,actor1,actor2", ACTORS, ids=[(r[1] or r[2])[:40] for r in ACTORS])
 def test_actors(lang: str, title: str, text: str, actor1: str, actor2: str) -> None:
     main = extract(title, text, "2024-03-15", lang).events[0]
     assert (main.actor1, main.actor2) == (actor1, actor2)

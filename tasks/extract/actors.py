@@ -76,6 +76,17 @@ CIVILIANS = re.compile(
     r"chauffeurs|camionneurs|truckers)\b",
     re.IGNORECASE,
 )
+ETHNIC_GROUPS = {  # folded spellings of the peoples whose militias ACLED names; Dogon militias are Dan Na Ambassagou
+    "Fulani": r"fulani|fulbe|fula|peul[hs]?|peule?s?|peulhs?", "Bambara": r"bambaras?", "Mossi": r"mossis?",
+    "Tuareg": r"tuaregs?|touaregs?", "Arab": r"arabs?|arabes?", "Songhai": r"songhai|songhays?|sonrhai",
+    "Zarma": r"zarmas?|djermas?", "Hausa": r"hausas?|haoussas?", "Kanuri": r"kanuris?", "Bozo": r"bozos?",
+}  # fmt: skip
+_PEOPLES = "|".join(ETHNIC_GROUPS.values())
+ETHNIC_MILITIA = re.compile(
+    rf"\b(?P<en>{_PEOPLES})\s+(?:ethnic\s+|armed\s+|self-defen[cs]e\s+)?(?:militia(?:men)?|militias|gunmen|armed men|fighters)\b|"
+    rf"\b(?:milices?|miliciens?|hommes armés|groupes? d'autod[ée]fense)\s+(?P<fr>{_PEOPLES})\b",
+    re.IGNORECASE,
+)
 ISLAMIC_STATE = re.compile(r"\b(islamic state|[ée]tat islamique|\bEI\b|\bIS\b|daech|daesh|isis)\b", re.IGNORECASE)
 AL_QAEDA = re.compile(r"\b(al[- ]?qa[ïi]da|al[- ]?qaeda|al[- ]?qaida)\b", re.IGNORECASE)
 
@@ -222,11 +233,20 @@ def _generic(text: str, country: str | None) -> list[ActorMention]:
         out += [_police_or_gendarmerie(m, country) for m in POLICE.finditer(text)]
     out += [ActorMention(UNIDENTIFIED, "unidentified", m.start(), m.end()) for m in UNNAMED.finditer(text)]
     out += [ActorMention("Civilians", "civilians", m.start(), m.end()) for m in CIVILIANS.finditer(text)]
+    if country in COUNTRY_NAMES:
+        out += [_ethnic(m, country) for m in ETHNIC_MILITIA.finditer(text)]
     branch = "ISWAP" if country in LAKE_CHAD else "ISSP"
     out += [ActorMention(branch, "jihadist", m.start(), m.end()) for m in ISLAMIC_STATE.finditer(text) if _is_is(m)]
     qaeda = "JNIM" if country in ("ML", "BF", "NE", "BJ", "TG", "GH", "CI") else "AQIM"
     out += [ActorMention(qaeda, "jihadist", m.start(), m.end()) for m in AL_QAEDA.finditer(text)]
     return out
+
+
+def _ethnic(m: re.Match, country: str) -> ActorMention:
+    """ "Fulani militiamen", "une milice peule": ACLED's "<People> Ethnic Militia (<Country>)"."""
+    word = fold(m.group("en") or m.group("fr"))
+    people = next(name for name, spellings in ETHNIC_GROUPS.items() if re.fullmatch(spellings, word))
+    return ActorMention(f"{people} Ethnic Militia ({COUNTRY_NAMES[country]})", "militia", m.start(), m.end())
 
 
 def _police_or_gendarmerie(m: re.Match, country: str | None) -> ActorMention:

@@ -76,6 +76,12 @@ PEOPLE_OF = re.compile(
     r"city |ville |localité )?(?:of |de |d')?$",
     re.IGNORECASE,
 )
+SUSPECTED = re.compile(  # "arrested 14 people accused of collaborating with ISSP": the detainees are no ISSP fighters
+    r"\b(?:accused|suspected|soupçonn[ée]s?|accus[ée]s?|suspect[ée]s?)\s+(?:of|d['’]|de)\s+[^.;]{0,40}$|"
+    r"\b(?:collaborat\w*|complicit\w*|complicité|links? (?:to|with)|ties (?:to|with)|liens? avec|informants? (?:for|of)|"
+    r"intelligence with|intelligence avec|aiding|supporting|soutien (?:à|aux?))\s+(?:with\s+|avec\s+)?(?:the\s+|les?\s+|l['’]|la\s+)?$",
+    re.IGNORECASE,
+)
 TOWN_KINDS = ("town", "hotspot", "admin2", "site")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
 CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "TD": "N'Djamena", "MR": "Nouakchott", "NG": "Abuja",
@@ -658,7 +664,8 @@ def build_event(
     flat = [f for fs in per_sentence for f in fs]
     anchor_text = p.anchor.text + (" " + ctx.title if main else "")
     mentions = actor_rules.find_actors(anchor_text, country, p.day)
-    passage_mentions = actor_rules.find_actors(" ".join(s.text for s in p.sentences), country, p.day)
+    joined = " ".join(s.text for s in p.sentences)
+    passage_mentions = actor_rules.find_actors(joined, country, p.day)
     aimed = _aimed_at(p, anchor_text, per_sentence)
     forces_hit = any(f.group == "state" and f.outcome in ("killed", "wounded") for f in flat)
     armed_target = (
@@ -677,6 +684,10 @@ def build_event(
         credited=[m.name for _, m in ctx.attributions] + roles.claimed(p.sentences, country, p.day),
         civilian_victims=civilian_victims, armed_target=armed_target, countries=ctx.countries,
         undecided=bool(AND_OR.search(anchor_text)),
+        suspected=frozenset(
+            m.name for text, found in ((anchor_text, mentions), (joined, passage_mentions)) for m in found
+            if SUSPECTED.search(text[max(0, m.start - 60) : m.start])
+        ),
     )  # fmt: skip
     killed = any(f.outcome == "killed" for f in flat)
     etype, sub = event_type(

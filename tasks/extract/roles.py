@@ -48,6 +48,7 @@ class Sides:
     armed_target: bool = False  # the attack was aimed at forces or fighters, not only civilians
     countries: tuple[str, ...] = ()  # the countries the article is about, most named first
     undecided: bool = False  # the anchor hesitates between two groups ("JNIM and/or ISSP")
+    suspected: frozenset[str] = frozenset()  # groups named as what someone is accused of ("accused of aiding ISSP")
 
 
 def state_acts(sides: Sides) -> bool:
@@ -111,6 +112,9 @@ def actors(etype: str, sub: str, sides: Sides, country: str, found: frozenset[st
     if state_acts(sides) and sides.initiator.name not in named:
         other = [n for n in named if n != sides.initiator.name]
         return sides.initiator.name, (other or [unidentified])[0]  # the army attacks: militants are actor2
+    militias = {m.name for m in sides.anchor if m.kind in ("militia", "progov")} - set(sides.credited)
+    if sides.initiator is not None and sides.initiator.kind == "unidentified" and named and named[0] in militias:
+        return unidentified, named[0]  # "Four Koglweogo members were killed when unidentified gunmen attacked"
     actor1 = (named or [unidentified])[0]
     if etype == "Battles" and not forces and len(named) > 1:
         return named[0], named[1]
@@ -141,13 +145,18 @@ def _development(sub: str, sides: Sides, country: str, cname: str, found: frozen
     acting = sides.initiator.name if sides.initiator is not None and sides.initiator.kind != "unidentified" else None
     in_order = [m.name for m in sides.anchor + sides.passage if m.kind in TARGET_RANK]
     actor1 = (([acting] if acting else []) + in_order + _named(sides) + [None])[0]
-    if sub == "Arrests":  # those arrested: a named group's members, else civilians
-        return actor1, next((n for n in _named(sides) if n != actor1), "Civilians")
+    if sub == "Arrests":  # those arrested: a named group's members, else civilians (suspected collaborators too)
+        return actor1, next((n for n in _named(sides) if n != actor1 and n not in sides.suspected), "Civilians")
     return actor1, None
 
 
 def _agreement(sides: Sides, cname: str) -> tuple:
     """The governments of the first two countries the article is about (the signatories it names first)."""
+    groups = _named(sides)
+    if groups and not any(m.kind in STATE_KINDS for m in sides.anchor):
+        return groups[0], "Civilians"  # "community leaders concluded a local truce with JNIM"
+    if groups:
+        return f"Government of {cname}", groups[0]
     names = [actor_rules.country_name(code) for code in sides.countries]
     governments = [f"Government of {name}" for name in dict.fromkeys(n for n in names if n)]
     if len(governments) >= 2:

@@ -185,6 +185,11 @@ PASSIVE_AGENT = re.compile(
     r"(?:(?:the|les|des|l'|la|le|a|an|un|une|suspected|présumés?|de présumés?)\s+)*$",
     re.IGNORECASE,
 )
+COMPANION = re.compile(  # "soldiers accompanied by VDP killed ...": the companions are no agent of a passive deed
+    r"\b(?:accompanied|supported|backed|assisted|escorted|aided|joined|reinforced|accompagn[ée]s?|appuy[ée]s?|"
+    r"soutenus?|renforc[ée]s?)\s+(?:by|par)\s*(?:(?:the|les|des|l'|la|le)\s+)*$",
+    re.IGNORECASE,
+)
 PASSIVE_DEED = re.compile(
     r"\b(?:was|were|been|being|is|are|a été|ont été|avait été|avaient été|été|sont|est)\s+(?:\w+\s+)?$", re.I
 )
@@ -195,7 +200,9 @@ BETWEEN = re.compile(
     re.IGNORECASE,
 )
 COORDINATED = re.compile(
-    r"^\s*(?:(?:forces|troops|soldiers|units|elements|éléments|militaires|soldats|personnel)\s*)?(?:,|and|et|&|ainsi que|as well as|with|avec|alongside|aux côtés de|together with)\s*"
+    r"^\s*(?:(?:forces|troops|soldiers|units|elements|éléments|militaires|soldats|personnel)\s*)?,?\s*(?:,|and|et|&|ainsi que|as well as|with|avec|alongside|aux côtés de|together with|"
+    r"(?:accompanied|supported|backed|assisted|escorted|aided|joined|reinforced) by|with the support of|"
+    r"accompagn[ée]s? (?:de|par)|appuy[ée]s? par|soutenus? par|renforc[ée]s? par|avec l['’]appui de)\s*"
     r"(?:(?:the|les|des|leurs|their|its|ses|l['’]|la|le|du|de la|groupe|group|russes?|russian)\s*)*$",
     re.IGNORECASE,
 )
@@ -240,7 +247,8 @@ def initiator(text: str, mentions: list) -> object | None:
         if first is not None:
             return first
     for m in acting:
-        if PASSIVE_AGENT.search(text[max(0, m.start - 90) : m.start]):
+        window = text[max(0, m.start - 90) : m.start]
+        if PASSIVE_AGENT.search(window) and not COMPANION.search(window):
             return m
     deed = next((d for d in DEED.finditer(text) if _active(text, d)), None)
     if deed is None:
