@@ -288,8 +288,8 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
     seen = _towns_of(earlier, towns)
     new_town = any(_far_from(pl, seen, towns) for pl in towns if pl.name in own - seen)
-    if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and new_town):
-        return True
+    if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and (new_town or _other_means(s, passages[-1]))):
+        return True  # "Later the same day, aircraft struck the retreating militants": another act, another type
     own_countries = {pl.country for pl in towns if pl.name in own and pl.country}
     seen_countries = {pl.country for pl in towns if pl.name in seen and pl.country}
     if own_countries and seen_countries and not own_countries & seen_countries:
@@ -300,6 +300,10 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
         return False
     days = {d.day for d in recent_dates(s, reference) if d.day}
     known = {d.day for t in earlier for d in recent_dates(t, reference) if d.day}
+    opening = [d for d in recent_dates(s, reference) if d.day and d.kind == "explicit" and d.start <= 4]
+    acts = is_violent(cues(s.text)) or bool(cues(s.text) & {"regain", "overtake"})
+    if acts and opening and known and not {d.day for d in opening} & known:
+        return True  # "On 25 March, troops retook the base": a sentence that opens on a day of its own
     if days and known and not any(abs((day - k).days) <= 1 for day in days for k in known):
         return True  # a day of its own
     told = {d.day for t in earlier for d in recent_dates(t, reference) if d.day and not is_reported(t, d)}
@@ -310,6 +314,13 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
         return True
     town_days = {day for p in passages if own & _towns_in(p, towns) for day in _days(p, reference)}
     return bool(own and days and town_days) and all(abs((day - k).days) > 1 for day in days for k in town_days)
+
+
+def _other_means(s: Sentence, last: Passage) -> bool:
+    """A strike from the air, shelling or a bomb, when the incident before it was fought otherwise."""
+    remote = {"air", "shelling", "ied", "suicide"}
+    mine = cues(s.text) & remote
+    return bool(mine) and not mine & passage_cues([t.text for t in last.sentences])
 
 
 def _far_from(place, seen: set[str], towns: list, km: float = 10.0) -> bool:
