@@ -22,14 +22,13 @@ from urllib.parse import urldefrag
 import feedparser
 import feedparser.api
 import httpx
-import yaml
 from courlan import normalize_url
 from courlan.clean import clean_url
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.checkpoint import checkpoint
-from tasks.errors import ConfigError
+from tasks.config import check_feeds
 from tasks.http import Fetch, get_ok
 from tasks.models import Entry, FeedResult, FeedSpec, FeedState, Skip
 from tasks.settings import Settings
@@ -53,21 +52,11 @@ feedparser.api.replace_doctype = strip_doctype  # the one hook feedparser offers
 
 
 def load_feeds(path: Path, base_url: str | None = None) -> list[FeedSpec]:
-    """The enabled feeds of a feeds file; `{{BASE}}` in URLs is replaced by base_url (the demo's server)."""
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read feeds file {path}: {exc}") from None
-    specs = []
-    for n, item in enumerate(doc.get("feeds") or [], 1):
-        if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
-            raise ConfigError(f"{path}: feed #{n} needs at least a name and a url")
-        url = str(item["url"]).replace("{{BASE}}", base_url or "")
-        spec = FeedSpec(name=str(item["name"]), url=url, language=item.get("language"),
-                        countries=tuple(item.get("countries") or ()), enabled=bool(item.get("enabled", True)))
-        if spec.enabled:
-            specs.append(spec)
-    return specs
+    """The enabled feeds of a feeds file, checked whole (tasks/config.py); `{{BASE}}` in URLs is replaced by
+    base_url (the demo's server)."""
+    checked = check_feeds(path)
+    return [FeedSpec(name=f.name, url=f.url.replace("{{BASE}}", base_url or ""), language=f.language,
+                     countries=tuple(f.countries), enabled=f.enabled) for f in checked.feeds if f.enabled]
 
 
 def canonical_url(url: str) -> str:
