@@ -14,6 +14,7 @@ from trafilatura.utils import decode_file
 from tasks.checkpoint import checkpoint
 from tasks.http import HTML_TYPES, Fetch, Robots, check_address, get_ok
 from tasks.models import Entry, Page, Skip
+from tasks.progress import report
 from tasks.settings import Settings
 
 _host_slots: dict[str, threading.BoundedSemaphore] = {}
@@ -86,7 +87,13 @@ def _fetcher(workers: int) -> ThreadPoolExecutor:
 def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
     """Fetch a batch concurrently (bounded by page_workers overall and per_host per host), in entry order."""
     pool = _fetcher(max(1, settings.page_workers))
-    return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
+
+    def one(entry: Entry) -> Page | Skip:
+        result = fetch_page(client, robots, entry, settings)
+        report("fetch", advance=1)
+        return result
+
+    return list(pool.map(one, entries))
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)

@@ -41,6 +41,7 @@ class Settings:
     respect_robots: bool = True
     base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)
     failing_feed_runs: int = 4
+    final_after_runs: int = 3  # runs with a transient skip after which an entry is not tried again
 
 
 def resolve_settings(
