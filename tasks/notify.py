@@ -188,7 +188,8 @@ def _notify(url: str, message: Message, timeout: float) -> bool:
     plugin.socket_read_timeout = timeout
     sender = apprise.Apprise()
     sender.add(plugin)
-    return bool(sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT))
+    return bool(sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT,
+                              notify_type=apprise.NotifyType(message.severity)))
 
 
 def send_message(
@@ -349,16 +350,20 @@ def _rules_path(flow_run) -> Path:
     return resolve_settings().alerts_path or DEFAULT_ALERTS
 
 
+def failure_message(flow, flow_run, state) -> Message:
+    """`[ops] ingest run failed`, with the run, its final state and why: a failure-type message."""
+    kind = getattr(getattr(state, "type", None), "value", None) or str(getattr(state, "name", "failed"))
+    title = f"[ops] {getattr(flow, 'name', flow)} run {kind.lower()}"
+    body = (f"Flow run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) ended {kind}: "
+            f"{getattr(state, 'message', '') or 'no message'}")
+    return Message(title, body, severity="failure")
+
+
 def notify_flow_failure(flow, flow_run, state, *, env: Mapping[str, str] | None = None) -> bool:
     """Prefect `on_failure` / `on_crashed` hook: tell the ops channels. Never raises."""
     try:
         rules = load_rules(_rules_path(flow_run))
-        title = f"[ops] flow {getattr(flow, 'name', flow)} {getattr(state, 'name', 'failed')}"
-        body = (
-            f"Run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) "
-            f"ended {getattr(state, 'type', '?')}: {getattr(state, 'message', '') or 'no message'}"
-        )
-        return send_to_ops(rules, Message(title, body), env)
+        return send_to_ops(rules, failure_message(flow, flow_run, state), env)
     except Exception as exc:  # a failure hook must never raise
         log.warning("could not send the flow failure notice: %s", type(exc).__name__)
         return False
