@@ -33,5 +33,8 @@ lock:
 	{ echo "# The lock file: exact versions that install together here (Python 3.11). Regenerate with 'make lock'."; \
 	  /tmp/sahelwatch-lock/bin/pip freeze --exclude-editable; } > requirements.lock
 
+# Everything the demo made (its database, analysts' copy, alerts file, Prefect files) and the venv; a real
+# pipeline's files in data/ (sahelwatch.duckdb, its spool, prefect/) are left alone.
 clean:
-	rm -rf $(VENV) data/demo.duckdb data/demo.duckdb.wal data/spool
+	rm -rf $(VENV) data/demo.duckdb data/demo.duckdb.wal data/demo.duckdb.lock data/demo-analyst.duckdb \
+	       data/alerts.jsonl data/demo-prefect

@@ -56,7 +56,9 @@ def write_table(columns: list[str], rows: list[tuple], out=None) -> None:
     target = console if out is None else Console(file=out)
     if not target.is_terminal:
         target = Console(file=target.file, width=100_000, color_system=None)
-    table = Table(*[Text(c) for c in columns], show_lines=False)
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(Text(column))
     for row in rows:
         table.add_row(*[Text("" if v is None else str(v)) for v in row])
     target.print(table, crop=False)

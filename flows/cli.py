@@ -96,7 +96,7 @@ def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = N
 def demo(db: Annotated[Path, typer.Option("--db", help="The demo's own database")] = Path("data/demo.duckdb"),
          port: Annotated[int, typer.Option(help="Port of the local replay server")] = 8642) -> None:
     """Serve the bundled fixture feeds on 127.0.0.1 and run the ingest flow against them through Prefect."""
-    local_prefect(db)
+    local_prefect(db, home="demo-prefect")  # the demo's Prefect files stay apart from a real one's (data/prefect)
     from flows.progress_view import progress_view
 
     try:

@@ -46,11 +46,11 @@ class _ExpectedErrors(logging.Filter):
         return not ("Finished in state Failed" in message and "Error" in message and record.name.endswith("runs"))
 
 
-def local_prefect(db: Path) -> None:
+def local_prefect(db: Path, home: str = "prefect") -> None:
     """Settings for a flow run in this process: Prefect's own files under the project's data/ (not ~/.prefect),
     quiet logs, no analytics, and no traceback for an error the CLI reports itself. Call before importing prefect."""
     if "PREFECT_API_URL" not in os.environ:
-        os.environ.setdefault("PREFECT_HOME", str((Path(db).parent / "prefect").resolve()))
+        os.environ.setdefault("PREFECT_HOME", str((Path(db).parent / home).resolve()))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

@@ -170,7 +170,7 @@ def store_entries(client, robots, settings: Settings, run_id: str, entries: list
     one's pages are in, so the workers go from one chunk's cleaning to the next without waiting on the network or
     the database; dedupe still sees every earlier chunk, since a chunk is stored before the next is deduped."""
     chunks = chunked(entries, settings.store_chunk)
-    report("fetch", total=len(entries), note=f"fetching {len(entries)} new pages")
+    report("pages", total=len(entries), note=f"fetching the pages of {len(entries)} new entries")
     pending = submit_entries(client, robots, chunks[0], settings) if chunks else None
     for n, chunk in enumerate(chunks):
         assert pending is not None
@@ -220,6 +220,19 @@ def no_feed_reachable(summary: dict) -> NoFeedReachable | None:
     first = "; ".join(f"{f['name']}: {f['error']}" for f in failed[:2])
     more = f" (and {len(failed) - 2} more)" if len(failed) > 2 else ""
     return NoFeedReachable(f"no feed reachable: {first}{more}", summary)
+
+
+def abandon_dead_runs(settings: Settings) -> None:
+    with connect(settings.db_path) as con:
+        abandon_runs(con, datetime.now(UTC))
+
+
+def bare(exc: SahelwatchError) -> SahelwatchError:
+    """An expected error without its traceback and context: they hold the frames of the run, and with them
+    DuckDB objects that would outlive the interpreter ("nanobind: leaked") while Prefect keeps the error in the
+    run's state. The message says all there is to say."""
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+    return exc
 
 
 def run_ingest(settings: Settings, rules: Rules | None, run_id: str, started: datetime) -> dict:
@@ -275,12 +288,14 @@ def ingest(
     rules = load_rules(settings.alerts_path) if settings.alerts_path else None
     run_id, started = _run_id(), datetime.now(UTC)
     with writer_lock(settings.db_path):
-        with connect(settings.db_path) as con:
-            abandon_runs(con, datetime.now(UTC))  # we hold the lock: any run still `running` died
+        abandon_dead_runs(settings)  # we hold the lock: any run still `running` died
         try:
             summary = run_ingest(settings, rules, run_id, started)
-        except NoFeedReachable:
-            raise
+        except NoFeedReachable as exc:
+            raise bare(exc) from None
+        except SahelwatchError as exc:
+            mark_run_failed(settings.db_path, run_id, started, exc)
+            raise bare(exc) from None
         except BaseException as exc:
             mark_run_failed(settings.db_path, run_id, started, exc)
             raise

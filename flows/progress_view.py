@@ -1,7 +1,7 @@
 """What `run` and `demo` show while they work: the `sahelwatch.progress` records (tasks/progress.py) as a rich
 progress display on a terminal, or as plain timestamped lines when stderr is a pipe or a file (cron, CI).
 
-    starting Prefect → polling N feeds → fetching pages k/N → storing → extracting events → sending alerts → publishing
+    starting Prefect → polling N feeds → pages k/N → storing → extracting events → sending alerts → publishing
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class RichProgress(logging.Handler):
         if advance and step in self.bars:
             self.progress.advance(self.bars[step], advance)
             return
-        if total is not None and step == "fetch":
+        if total is not None and step == "pages":
             self.bars[step] = self.progress.add_task("fetching pages", total=total)
         self.progress.update(self.step, description=record.getMessage())
 

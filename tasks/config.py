@@ -65,9 +65,17 @@ def _describe(error: dict, doc: Any, models: dict[tuple, type[BaseModel]], name_
     if error["type"] == "bool_type":
         message = "expected true or false"
     value = error.get("input")
-    shown = f", got {value!r}" if not isinstance(value, dict | list) else ""
-    label = f"key {key!r}: " if isinstance(key, str) else ""
-    return f"{where}{label}{message}{shown}"[:300]
+    shown = f", got {value!r}" if not isinstance(value, dict | list) and repr(value) not in message else ""
+    return f"{where}{_key_label(loc)}{message}{shown}"[:300]
+
+
+def _key_label(loc: tuple) -> str:
+    """`key 'countries' item 2: ` for ('feeds', 1, 'countries', 1); `key 'url': ` for ('feeds', 1, 'url')."""
+    names = [p for p in loc[1:] if isinstance(p, str)] or [p for p in loc if isinstance(p, str)]
+    if not names:
+        return ""
+    item = f" item {loc[-1] + 1}" if isinstance(loc[-1], int) and len(loc) > 2 else ""
+    return f"key {names[-1]!r}{item}: "
 
 
 def validate(model: type[BaseModel], doc: Any, path: Path, what: str, models: dict, name_of) -> BaseModel:

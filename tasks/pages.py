@@ -90,7 +90,7 @@ def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], sett
 
     def one(entry: Entry) -> Page | Skip:
         result = fetch_page(client, robots, entry, settings)
-        report("fetch", advance=1)
+        report("pages", advance=1)
         return result
 
     return list(pool.map(one, entries))
