@@ -32,7 +32,8 @@ FORMATS = ("table", "csv", "json")
 
 def snapshot_of(db: Path | None) -> Path:
     """The file analysts read: the analysts' copy of the pipeline database (--db, else $SAHELWATCH_DB, else the
-    default); a path that is itself an analysts' copy is read as it is."""
+    default); a path that is itself an analysts' copy, or a database that has none (a copy, an export), is read
+    as it is, read-only and without waiting for a writer."""
     from storage.publish import SNAPSHOT_SUFFIX, analyst_path
     from tasks.settings import resolve_settings
 
@@ -41,8 +42,8 @@ def snapshot_of(db: Path | None) -> Path:
         return pipeline
     snapshot = analyst_path(pipeline)
     if not snapshot.exists() and pipeline.exists():
-        raise SahelwatchError(f"{pipeline} has no analysts' copy yet ({snapshot}): run `sahelwatch publish"
-                              f"{'' if db is None else f' --db {db}'}` or wait for the next run")
+        err.print(f"(no analysts' copy {snapshot} yet: reading {pipeline} itself)", highlight=False)
+        return pipeline
     return snapshot
 
 

@@ -19,6 +19,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.alerts import check_feed_health, send_pending_alerts
 from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
 from flows.report import summary_markdown
 from flows.store import flush_spools, store_payload
@@ -33,6 +34,7 @@ from storage.ingest import (
     finish_run,
     known_url_keys,
     mark_run_failed,
+    save_batch,
     skip_row,
     start_run,
 )
@@ -44,7 +46,8 @@ from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feeds_task
 from tasks.http import Robots, build_client
 from tasks.models import Article, Entry, FeedResult, FeedSpec, Skip
-from tasks.notify import check_feed_health, notify_flow_failure, send_pending_alerts
+from tasks.notify import notify_flow_failure
+from tasks.pages import Budget
 from tasks.progress import report
 from tasks.settings import Settings, resolve_settings
 
@@ -65,26 +68,37 @@ def new_entries(results: list[FeedResult], known: set[str]) -> list[Entry]:
     return out
 
 
-def store_events(settings: Settings, now: datetime) -> EventStats:
+def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventStats, list[Skip]]:
     """Extract the stored articles not yet run through this extractor version and cluster them into events, a
     bounded chunk at a time (memory stays flat however large the backlog). Articles stored by an earlier run whose
-    events were not written (a crash, a lock) are picked up here."""
-    total, previous = EventStats(), set[str]()
+    events were not written (a crash, a lock) are picked up here. Returns the events and the extraction skips."""
+    total, previous, skips = EventStats(), set[str](), []
     while True:
         with connect(settings.db_path) as con:
             rows = articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)
         keys = {row["url_key"] for row in rows}
         if not keys or keys <= previous:  # nothing left, or nothing recorded last time: never loop forever
-            return total
+            return total, skips
         batches = chunked(rows, settings.batch_size)
-        futures = [extract_task.submit(quote(batch), len(batches) > 1) for batch in batches]
+        futures = [extract_task.submit(quote(batch), len(batches) > 1, settings.extract_budget) for batch in batches]
         extracted = [item for future in futures for item in future.result()]
-        with connect(settings.db_path) as con:
-            stats = store_extractions(con, extracted, now)
+        stats, chunk_skips = save_extractions(settings, run_id, extracted, now)
         total.new += stats.new
         total.updated += [eid for eid in stats.updated if eid not in total.updated and eid not in total.new]
         total.linked += stats.linked
+        skips += chunk_skips
         previous = keys
+
+
+def save_extractions(settings: Settings, run_id: str, extracted: list, now: datetime) -> tuple[EventStats, list[Skip]]:
+    """Store the extractions and their skips; an article whose worker died is only skipped (tried again later)."""
+    skipped = [x for x in extracted if x.skip is not None]
+    kept = [x for x in extracted if x.skip is None or x.skip.reason != "worker_died"]
+    with connect(settings.db_path) as con:
+        stats = store_extractions(con, kept, now)
+        if skipped:
+            save_batch(con, [], [], [skip_row(x.skip, x.url_key, run_id, now) for x in skipped])
+    return stats, [x.skip for x in skipped]
 
 
 def publish_artifacts(summary: dict) -> None:
@@ -169,13 +183,13 @@ def store_entries(client, robots, settings: Settings, run_id: str, entries: list
     once written, and a large run holds at most two chunks in memory. The next chunk is fetched as soon as this
     one's pages are in, so the workers go from one chunk's cleaning to the next without waiting on the network or
     the database; dedupe still sees every earlier chunk, since a chunk is stored before the next is deduped."""
-    chunks = chunked(entries, settings.store_chunk)
+    chunks, budget = chunked(entries, settings.store_chunk), Budget(settings)
     report("pages", total=len(entries), note=f"fetching the pages of {len(entries)} new entries")
-    pending = submit_entries(client, robots, chunks[0], settings) if chunks else None
+    pending = submit_entries(client, robots, chunks[0], settings, budget) if chunks else None
     for n, chunk in enumerate(chunks):
         assert pending is not None
         pending.wait_fetched()
-        following = submit_entries(client, robots, chunks[n + 1], settings) if n + 1 < len(chunks) else None
+        following = submit_entries(client, robots, chunks[n + 1], settings, budget) if n + 1 < len(chunks) else None
         articles, skips, signatures = collect_entries(pending)
         report("store", note=f"storing {len(articles)} articles")
         payload = run_payload(run_id, datetime.now(UTC), [], chunk, articles, skips, signatures)
@@ -253,7 +267,8 @@ def run_ingest(settings: Settings, rules: Rules | None, run_id: str, started: da
     # feed validators last: until every entry is stored, a rerun must not get a 304 for these feeds
     store_payload(settings, run_id, run_payload(run_id, now, results, [], [], feed_skips, []))
     report("extract", note="extracting events")
-    events = store_events(settings, now)
+    events, extract_skips = store_events(settings, run_id, now)
+    tally.add([], [], extract_skips)
     counts = {**run_counts(results, tally), "events_new": len(events.new), "events_updated": len(events.updated)}
     report("alerts", note="sending alerts")
     summary = {**run_summary(counts, results, tally), "run_id": run_id, "db": str(settings.db_path),

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.ingest import save_extractions
 from flows.pipeline import extract_task
 from storage.db import connect, writer_lock
-from storage.events import store_extractions
 from storage.ingest import articles_to_extract
 from storage.publish import publish_snapshot
 from tasks.extract import EXTRACTOR_VERSION
@@ -49,9 +49,8 @@ def reprocess(db: str | None = None, batch_size: int = 200, max_articles: int | 
                 rows = fresh_rows(articles_to_extract(con, EXTRACTOR_VERSION, size), seen)
             if not rows:
                 break
-            items = extract_task(rows)
-            with connect(settings.db_path) as con:
-                stats = store_extractions(con, items, datetime.now(UTC))
+            items = extract_task(rows, True, settings.extract_budget)
+            stats, _ = save_extractions(settings, f"reprocess-{started:%Y%m%dT%H%M%S}", items, datetime.now(UTC))
             seen.update(r["url_key"] for r in rows)
             new, updated, batches = new + len(stats.new), updated + len(stats.updated), batches + 1
     summary = {"extractor_version": EXTRACTOR_VERSION, "articles": len(seen), "batches": batches,

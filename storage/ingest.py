@@ -19,10 +19,10 @@ from tasks.models import Article, FeedResult, FeedState, Skip
 # Reasons after which an entry is not fetched again. Transient ones (timeouts, 5xx, an unreachable robots.txt, a
 # length mismatch, a dead worker) are retried on later runs, until the entry has had them in `final_after_runs`
 # distinct runs: a page that hangs forever costs a few runs, not every run. Our own budgets are not the page's
-# fault and never count.
+# fault, nor is a robots.txt that is down (its entries wait for it), and never count.
 FINAL_SKIPS = ("robots", "not_html", "too_large", "empty_extraction", "http_404", "http_410", "blocked_address",
                "bad_scheme", "bad_url", "redirect_loop")
-NOT_COUNTED = ("host_budget", "run_budget")
+NOT_COUNTED = ("host_budget", "run_budget", "robots_unavailable")
 
 ARTICLE_TYPES = {
     "url_key": "VARCHAR", "url": "VARCHAR", "canonical_url": "VARCHAR", "feed": "VARCHAR", "title": "VARCHAR",
@@ -35,7 +35,7 @@ SKIP_TYPES = {"run_id": "VARCHAR", "stage": "VARCHAR", "url": "VARCHAR", "url_ke
 FEED_TYPES = {
     "url": "VARCHAR", "name": "VARCHAR", "language": "VARCHAR", "countries": "VARCHAR[]", "etag": "VARCHAR",
     "last_modified": "VARCHAR", "last_status": "INTEGER", "last_error": "VARCHAR", "last_polled_at": "TIMESTAMPTZ",
-    "last_success_at": "TIMESTAMPTZ", "consecutive_failures": "INTEGER", "bozo": "VARCHAR",
+    "last_success_at": "TIMESTAMPTZ", "consecutive_failures": "INTEGER", "bozo": "VARCHAR", "empty_polls": "INTEGER",
 }
 
 
@@ -108,7 +108,8 @@ def feed_row(result: FeedResult, now: datetime) -> dict:
     return {"url": spec.url, "name": spec.name, "language": spec.language, "countries": list(spec.countries),
             "etag": result.etag, "last_modified": result.last_modified, "last_status": result.status,
             "last_error": result.error, "last_polled_at": now, "last_success_at": now if ok else None,
-            "consecutive_failures": 0 if ok else 1, "bozo": result.bozo}
+            "consecutive_failures": 0 if ok else 1, "bozo": result.bozo,
+            "empty_polls": int(ok and result.status == 200 and not result.entries and not result.skips)}
 
 
 def article_row(article: Article, run_id: str, now: datetime) -> dict:
@@ -134,7 +135,9 @@ def save_batch(con, feeds: list[dict], articles: list[dict], skips: list[dict]) 
             "bozo = CASE WHEN excluded.last_status = 304 THEN feeds.bozo ELSE excluded.bozo END, "
             "last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at), "
             "consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 "
-            "ELSE feeds.consecutive_failures + 1 END",
+            "ELSE feeds.consecutive_failures + 1 END, "
+            "empty_polls = CASE WHEN excluded.last_status = 304 OR excluded.last_error IS NOT NULL THEN feeds.empty_polls "
+            "WHEN excluded.empty_polls = 1 THEN feeds.empty_polls + 1 ELSE 0 END",
         )
 
 

@@ -336,10 +336,12 @@ def render_digest(rule: Rule, sends: Sequence[Send], limit: int = 50) -> Message
 def feed_transitions(
     feeds: Sequence[Mapping[str, Any]], reported: Mapping[str, str], threshold_runs: int
 ) -> list[tuple[str, str, Message]]:
-    """Feeds that just died (≥ threshold failures in a row, not yet reported) or recovered: (url, state, message)."""
+    """Feeds that just died (≥ threshold failures in a row), went empty (≥ threshold polls in a row answered with
+    no entry) or recovered, each not yet reported: (url, state, message)."""
     out = []
     for feed in feeds:
         url, name, failures = feed["url"], feed.get("name") or feed["url"], int(feed.get("consecutive_failures") or 0)
+        empty = int(feed.get("empty_polls") or 0)
         if failures >= threshold_runs and reported.get(url) != "dead":
             error = feed.get("last_error") or f"HTTP {feed.get('last_status')}"
             body = (
@@ -347,7 +349,11 @@ def feed_transitions(
                 f"Last success: {feed.get('last_success_at') or 'never'}"
             )
             out.append((url, "dead", Message(f"[ops] feed dead: {name}", body, severity="failure")))
-        elif failures == 0 and reported.get(url) == "dead":
+        elif not failures and empty >= threshold_runs and reported.get(url) != "empty":
+            body = (f"Feed {name} ({url}) answers but gave no entry {empty} polls in a row: is it still an RSS or "
+                    "Atom feed (not a JSON Feed or an HTML page), and still at this address?")
+            out.append((url, "empty", Message(f"[ops] feed gives no entries: {name}", body, severity="warning")))
+        elif failures == 0 and empty == 0 and reported.get(url) in ("dead", "empty"):
             out.append(
                 (url, "recovered", Message(f"[ops] feed recovered: {name}", f"Feed {name} ({url}) answers again.",
                                            severity="success"))

@@ -30,6 +30,9 @@ class Settings:
     max_redirects: int = 5
     retries: int = 2
     retry_backoff: float = 0.5
+    retry_after_cap: float = 30.0  # a longer Retry-After is not waited for in the run: the next run tries
+    host_budget: float = 120.0  # seconds a host may make a run wait on pages that time out or fail
+    pages_budget: float = 600.0  # seconds after which a run starts no more page fetches (15-min schedule)
     per_host: int = 2
     page_workers: int = 8
     batch_size: int = 50
@@ -37,6 +40,7 @@ class Settings:
     store_chunk: int = 500  # new entries fetched, cleaned and stored per round (bounds a large run's memory)
     publish_max_age: float = 3600.0  # seconds: a run that changed nothing republishes an older analysts' copy
     extract_chunk: int = 500  # articles extracted and clustered per round (bounds memory on a large backlog)
+    extract_budget: float = 30.0  # seconds of extraction per article; then it is stored with an extract_timeout skip
     allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
     respect_robots: bool = True
     base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)

@@ -21,10 +21,11 @@ from aiosmtpd.smtp import AuthResult
 from conftest import free_port
 from typer.testing import CliRunner
 
+from flows.alerts import check_feed_health, send_pending_alerts
 from flows.alerts_cli import alerts_app
 from storage.db import connect
 from tasks.alerts import Channel, Message, load_rules
-from tasks.notify import check_feed_health, notify_flow_failure, send_message, send_pending_alerts
+from tasks.notify import notify_flow_failure, send_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 NOW = datetime(2025, 6, 6, 12, 0, tzinfo=UTC)
