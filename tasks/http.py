@@ -224,7 +224,9 @@ def _read_capped(resp: httpx.Response, max_bytes: int) -> bytes:
         raise Fetch("too_large", f"content-length {length} > {max_bytes}", resp.status_code)
     decoder = _Decoder(resp.headers.get("content-encoding", ""))
     chunks, size = [], 0
-    for raw in resp.iter_raw():
+    # resp.stream, not resp.iter_raw(): iter_raw closes the response (and frees its connection for another thread's
+    # request) as soon as the body ends, before _check_leftover can look at what is left on that connection
+    for raw in resp.stream:  # type: ignore[union-attr]
         chunk = decoder.decode(raw, max_bytes - size)
         size += len(chunk)
         if size > max_bytes:
@@ -259,8 +261,8 @@ def _check_leftover(resp: httpx.Response) -> None:
             extra = sock.recv(64, socket.MSG_PEEK)  # b"" is the server closing: no mismatch
     conn.close()  # data or EOF while idle: never reuse it, whatever it holds
     if extra:
-        raise Fetch("length_mismatch", f"bytes after the {resp.headers.get('content-length')}-byte body "
-                    "its Content-Length announced", resp.status_code)
+        raise Fetch("length_mismatch", f"bytes after the {resp.headers.get('content-length')}-byte body its "
+                    f"Content-Length announced: {bytes(extra[:40])!r}", resp.status_code)
 
 
 def _hop(client: httpx.Client, url: str, headers: dict | None, max_bytes: int) -> tuple[str | None, Response]:
