@@ -46,14 +46,14 @@ def run_demo(console: Console, db: Path, port: int, progress=nullcontext) -> dic
     print_summary(console, summary)
     pages = page_requests(hits)
     console.print(f"Pages fetched from the replay server: [bold]{pages}[/bold]; feeds answered 304 Not Modified: "
-                  f"[bold]{summary['feeds_not_modified']}[/bold] of {summary['feeds_polled']}")
+                  f"[bold]{summary['feeds_not_modified']}[/bold] of {summary['feeds_polled']}", soft_wrap=True)
     console.print(f"Events: [bold]{summary.get('events_new', 0)}[/bold] new, {summary.get('events_updated', 0)} revised; "
                   f"alerts sent: [bold]{summary.get('alerts_sent', 0)}[/bold] (rules in {DEFAULT_ALERTS.name}, "
-                  "demo channel: data/alerts.jsonl)")
+                  "demo channel: data/alerts.jsonl)", soft_wrap=True)
     query = "SELECT event_date, event_type, location, n_outlets FROM events_v"
     console.print("Look inside (every command reads --db, else $SAHELWATCH_DB):", highlight=False)
     prog = program_name()
     for line in (f"export SAHELWATCH_DB={db}", f"{prog} status",
                  f'{prog} query "{query}"     # the analysts\' copy', f"{prog} alerts list"):
-        console.print(f"    {line}", highlight=False, markup=False)
+        console.print(f"    {line}", highlight=False, markup=False, soft_wrap=True)
     return {**summary, "page_requests": pages}
