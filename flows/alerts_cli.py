@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.console import CONTEXT, AlertsOption, DbOption, console, fail
+from flows.console import CONTEXT, AlertsOption, DbOption, console, fail, print_table
 from storage.alerts import recent_sends
 from storage.db import connect
 from tasks.alerts import EventAlert, Message, Rule, Send, load_rules, render
@@ -103,11 +103,10 @@ def list_sends(
         console.print("no failed sends" if failed else "no alerts sent yet", highlight=False)
         return
     table = Table(title=f"{'Failed sends' if failed else 'Alerts'} (newest first)", title_justify="left")
-    for name, wrap in (("when (UTC)", False), ("rule", False), ("channel", False), ("event", True), ("kind", False),
-                       ("status", False), ("error", True)):
-        table.add_column(name, no_wrap=not wrap, overflow="fold")
+    for name in ("when (UTC)", "rule", "channel", "event", "kind", "status", "error"):
+        table.add_column(name, no_wrap=name == "status", overflow="fold")
     for r in rows:
         status = Text("sent", "green") if r["status"] == "sent" else Text(f"failed ×{r['attempts']}", "red")
         table.add_row(f"{r['tried_at'].astimezone(UTC):%Y-%m-%d %H:%M}", r["rule"], r["channel"], Text(event_line(r)), r["kind"],
                       status, Text(r["last_error"] or ""))
-    console.print(table)
+    print_table(table)

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.console import CONTEXT, DbOption, FeedsOption, console, err, fail
+from flows.console import CONTEXT, DbOption, FeedsOption, console, err, fail, print_table
 from tasks.errors import SahelwatchError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
@@ -54,15 +54,12 @@ def _plain(value):
 def write_table(columns: list[str], rows: list[tuple], out=None) -> None:
     """Rows as a rich table; values are never read as markup. On a terminal the table fits its width (long
     values wrap); in a pipe or a file every column keeps its full width."""
-    target = console if out is None else Console(file=out)
-    if not target.is_terminal:
-        target = Console(file=target.file, width=100_000, color_system=None)
     table = Table(show_lines=False)
     for column in columns:
         table.add_column(Text(column))
     for row in rows:
         table.add_row(*[Text("" if v is None else str(v)) for v in row])
-    target.print(table, crop=False)
+    print_table(table, console if out is None else Console(file=out))
 
 
 def write_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:

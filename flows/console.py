@@ -29,6 +29,15 @@ AlertsOption = Annotated[Path | None, typer.Option(
     "--alerts", help="Alert rules file (default: $SAHELWATCH_ALERTS, else deploy/alerts.yaml)")]
 
 
+def print_table(table, target: Console | None = None) -> None:
+    """A table on a terminal fits its width (long cells wrap); in a pipe or a file every column keeps its full
+    width, so grep and less see whole values, not 80-column fragments."""
+    target = target or console
+    if not target.is_terminal:
+        target = Console(file=target.file, width=100_000, color_system=None)
+    target.print(table, crop=False)
+
+
 def fail(exc: Exception) -> typer.Exit:
     """Print `error: …` on one line and return the Exit to raise (`raise fail(exc) from None`)."""
     err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from flows.console import print_table
 from storage.db import connect, writer_busy
 from storage.status import feed_health, last_runs, table_counts
 
@@ -40,9 +41,9 @@ def print_status(console: Console, db: Path) -> None:
         runs, feeds, counts = last_runs(con), feed_health(con), table_counts(con)
     if not writer_busy(db):  # a run still `running` with nobody holding the lock died (or lost its database)
         runs = [(*r[:2], "failed (interrupted)" if r[2] == "running" else r[2], *r[3:]) for r in runs]
-    console.print(_table("Tables", ["table", "rows"], counts))
-    console.print(_table("Last runs", ["run", "started", "status", "feeds", "304", "new articles", "skips",
-                                       "new events"], runs))
-    console.print(_table("Feed health", ["feed", "last status", "last success", "failures in a row", "bozo",
-                                         "last error"], feeds))
+    print_table(_table("Tables", ["table", "rows"], counts), console)
+    print_table(_table("Last runs", ["run", "started", "status", "feeds", "304", "new articles", "skips",
+                                     "new events"], runs), console)
+    print_table(_table("Feed health", ["feed", "last status", "last success", "failures in a row", "bozo",
+                                       "last error"], feeds), console)
     console.print(f"Database: [bold]{db}[/bold]")
