@@ -23,8 +23,11 @@ from tasks.alerts import EventAlert, Message, Rule, Send, load_rules, render
 from tasks.errors import SahelwatchError
 from tasks.notify import send_message
 
-alerts_app = typer.Typer(help="Alert rules: send a test message, list recent sends and failures.", no_args_is_help=True,
-                         context_settings=CONTEXT)
+alerts_app = typer.Typer(
+    help="Alert rules: send a test message, list recent sends and failures.",
+    no_args_is_help=True,
+    context_settings=CONTEXT,
+)
 
 
 SAMPLE_EVENT = {
@@ -56,7 +59,9 @@ def sample_message(rule: Rule) -> Message:
 
 
 @alerts_app.command("test")
-def test_rule(rule: str = typer.Argument(..., help="Rule name in the rules file."), alerts: AlertsOption = None) -> None:
+def test_rule(
+    rule: str = typer.Argument(..., help="Rule name in the rules file."), alerts: AlertsOption = None
+) -> None:
     """Send a sample message through every channel of RULE; exit 1 if any channel failed."""
     from tasks.settings import DEFAULT_ALERTS, resolve_settings
 
@@ -107,6 +112,13 @@ def list_sends(
         table.add_column(name, no_wrap=name == "status", overflow="fold")
     for r in rows:
         status = Text("sent", "green") if r["status"] == "sent" else Text(f"failed ×{r['attempts']}", "red")
-        table.add_row(f"{r['tried_at'].astimezone(UTC):%Y-%m-%d %H:%M}", r["rule"], r["channel"], Text(event_line(r)), r["kind"],
-                      status, Text(r["last_error"] or ""))
+        table.add_row(
+            f"{r['tried_at'].astimezone(UTC):%Y-%m-%d %H:%M}",
+            r["rule"],
+            r["channel"],
+            Text(event_line(r)),
+            r["kind"],
+            status,
+            Text(r["last_error"] or ""),
+        )
     print_table(table)

@@ -21,12 +21,17 @@ console = Console()
 err = Console(stderr=True)
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-DbOption = Annotated[Path | None, typer.Option(
-    "--db", help="The pipeline's DuckDB file (default: $SAHELWATCH_DB, else data/sahelwatch.duckdb)")]
-FeedsOption = Annotated[Path | None, typer.Option(
-    "--feeds", help="Feeds file (default: $SAHELWATCH_FEEDS, else deploy/feeds.yaml)")]
-AlertsOption = Annotated[Path | None, typer.Option(
-    "--alerts", help="Alert rules file (default: $SAHELWATCH_ALERTS, else deploy/alerts.yaml)")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="The pipeline's DuckDB file (default: $SAHELWATCH_DB, else data/sahelwatch.duckdb)"),
+]
+FeedsOption = Annotated[
+    Path | None, typer.Option("--feeds", help="Feeds file (default: $SAHELWATCH_FEEDS, else deploy/feeds.yaml)")
+]
+AlertsOption = Annotated[
+    Path | None,
+    typer.Option("--alerts", help="Alert rules file (default: $SAHELWATCH_ALERTS, else deploy/alerts.yaml)"),
+]
 
 
 def print_table(table, target: Console | None = None) -> None:

@@ -27,8 +27,11 @@ import httpx
 from tasks.errors import SahelwatchError
 
 START_TIMEOUT = 120.0
-SERVER_DEFAULTS = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "10",
-                   "PREFECT_LOGGING_LEVEL": "WARNING"}
+SERVER_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "10",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
 
 
 def healthy(api_url: str) -> bool:
@@ -112,16 +115,24 @@ def _wait_healthy(proc: subprocess.Popen, api_url: str, log: Path) -> None:
 def own_server(home: Path, host: str, port: int) -> Iterator[str]:
     """`prefect server start` with its files in `home`; yields the API URL; stops it on exit."""
     if not port_free(host, port):
-        raise SahelwatchError(f"port {port} on {host} is in use (another Prefect server?): pass --port N, or "
-                              f"use that server with PREFECT_API_URL=http://{host}:{port}/api")
+        raise SahelwatchError(
+            f"port {port} on {host} is in use (another Prefect server?): pass --port N, or "
+            f"use that server with PREFECT_API_URL=http://{host}:{port}/api"
+        )
     home.mkdir(parents=True, exist_ok=True)
     log = home / "server.log"
     env = {**SERVER_DEFAULTS, **os.environ, "PREFECT_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     with log.open("ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port",
-                                 str(port)], env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=_die_with_parent, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,
+        )
     api_url = f"http://{host}:{port}/api"
     try:
         _wait_healthy(proc, api_url, log)
@@ -137,8 +148,10 @@ def prefect_api(home: Path, host: str = "127.0.0.1", port: int = 4200) -> Iterat
     given = os.environ.get("PREFECT_API_URL")
     if given:
         if not healthy(given):
-            raise SahelwatchError(f"no Prefect API answers at PREFECT_API_URL={given}: start it, or unset "
-                                  "PREFECT_API_URL and serve starts its own")
+            raise SahelwatchError(
+                f"no Prefect API answers at PREFECT_API_URL={given}: start it, or unset "
+                "PREFECT_API_URL and serve starts its own"
+            )
         yield given, False
         return
     with own_server(home, host, port) as api_url:

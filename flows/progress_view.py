@@ -67,8 +67,15 @@ class RichProgress(logging.Handler):
 def progress_view(console: Console, first: str = "starting Prefect") -> Iterator[None]:
     """Show progress records on `console` while the block runs."""
     if console.is_terminal:
-        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console, transient=True)
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
         handler: logging.Handler = RichProgress(progress)
         progress.update(handler.step, description=first)  # type: ignore[attr-defined]
         progress.start()

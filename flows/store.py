@@ -44,8 +44,10 @@ def dedupe_rows(con, rows: list[dict], signatures: list) -> list[dict]:
     articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash for a in articles]))
     fresh = [tuple(item) for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
     articles = mark_near_duplicates(articles, find_near_duplicates(con, fresh))
-    return [{**row, "duplicate_of": a.duplicate_of, "similarity": a.similarity}
-            for row, a in zip(rows, articles, strict=True)]
+    return [
+        {**row, "duplicate_of": a.duplicate_of, "similarity": a.similarity}
+        for row, a in zip(rows, articles, strict=True)
+    ]
 
 
 def save_payload(settings: Settings, name: str, payload: dict) -> dict:
@@ -53,8 +55,11 @@ def save_payload(settings: Settings, name: str, payload: dict) -> dict:
     articles and skips in one transaction: every write is idempotent. Returns the payload as written."""
     with connect(settings.db_path) as con:
         if not payload.get("deduped", True):
-            payload = {**payload, "articles": dedupe_rows(con, payload["articles"], payload["fingerprints"]),
-                       "deduped": True}
+            payload = {
+                **payload,
+                "articles": dedupe_rows(con, payload["articles"], payload["fingerprints"]),
+                "deduped": True,
+            }
             write_spool(settings.spool_dir, name, payload)
         store_fingerprints(con, [tuple(item) for item in payload.get("fingerprints", [])])
         save_batch(con, payload["feeds"], payload["articles"], payload["skips"])
@@ -68,7 +73,8 @@ def store_payload(settings: Settings, name: str, payload: dict) -> dict:
     try:
         written = save_payload(settings, name, payload)
     except DatabaseLocked as exc:
-        raise Spooled(f"{exc}; nothing was lost: this run's fetched work is kept in {spool.parent} and written "
-                      "by the next run") from None
+        raise Spooled(
+            f"{exc}; nothing was lost: this run's fetched work is kept in {spool.parent} and written by the next run"
+        ) from None
     spool.unlink(missing_ok=True)
     return written

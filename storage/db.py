@@ -39,10 +39,13 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
 
 def _locked(path: Path, read_only: bool) -> DatabaseLocked:
     if read_only:
-        return DatabaseLocked(f"database {path} is being written by a run right now: try again in a moment "
-                              "(or read the analysts' copy)")
-    return DatabaseLocked(f"database {path} is locked by another process (an open connection on the pipeline's "
-                          "file?): close it; analysts read the -analyst copy")
+        return DatabaseLocked(
+            f"database {path} is being written by a run right now: try again in a moment (or read the analysts' copy)"
+        )
+    return DatabaseLocked(
+        f"database {path} is locked by another process (an open connection on the pipeline's "
+        "file?): close it; analysts read the -analyst copy"
+    )
 
 
 def open_db(path: Path, *, read_only: bool = False, retry: tuple[float, ...] | None = None):
@@ -111,8 +114,10 @@ def writer_lock(db_path: Path, what: str = "run") -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
-            raise RunInProgress(f"another run is writing {db_path} ({holder}): this {what} stops before "
-                                "fetching anything; try again when it ends") from None
+            raise RunInProgress(
+                f"another run is writing {db_path} ({holder}): this {what} stops before "
+                "fetching anything; try again when it ends"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)
         yield

@@ -130,8 +130,15 @@ def _rule(name: str, spec: RuleSpec, named: Mapping[str, Channel]) -> Rule:
     if not channels:
         raise ConfigError(f"{where}: no channels")
     lists = {key: tuple(getattr(spec, key)) for key in _LIST_CONDITIONS}
-    return Rule(name, channels, **lists, min_fatalities=spec.min_fatalities, min_confidence=spec.min_confidence,
-                digest=spec.digest, on_revision=spec.on_revision)
+    return Rule(
+        name,
+        channels,
+        **lists,
+        min_fatalities=spec.min_fatalities,
+        min_confidence=spec.min_confidence,
+        digest=spec.digest,
+        on_revision=spec.on_revision,
+    )
 
 
 def build_rules(checked: RulesFile) -> Rules:
@@ -350,12 +357,17 @@ def feed_transitions(
             )
             out.append((url, "dead", Message(f"[ops] feed dead: {name}", body, severity="failure")))
         elif not failures and empty >= threshold_runs and reported.get(url) != "empty":
-            body = (f"Feed {name} ({url}) answers but gave no entry {empty} polls in a row: is it still an RSS or "
-                    "Atom feed (not a JSON Feed or an HTML page), and still at this address?")
+            body = (
+                f"Feed {name} ({url}) answers but gave no entry {empty} polls in a row: is it still an RSS or "
+                "Atom feed (not a JSON Feed or an HTML page), and still at this address?"
+            )
             out.append((url, "empty", Message(f"[ops] feed gives no entries: {name}", body, severity="warning")))
         elif failures == 0 and empty == 0 and reported.get(url) in ("dead", "empty"):
             out.append(
-                (url, "recovered", Message(f"[ops] feed recovered: {name}", f"Feed {name} ({url}) answers again.",
-                                           severity="success"))
+                (
+                    url,
+                    "recovered",
+                    Message(f"[ops] feed recovered: {name}", f"Feed {name} ({url}) answers again.", severity="success"),
+                )
             )
     return out

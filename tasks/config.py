@@ -82,8 +82,9 @@ def validate(model: type[BaseModel], doc: Any, path: Path, what: str, models: di
     """`doc` checked against `model`, or a ConfigError for its first problem."""
     if not isinstance(doc, dict):
         shape = "empty" if doc is None else f"a {type(doc).__name__}"
-        raise ConfigError(f"{what} file {path}: expected a mapping with `{'`, `'.join(_known_keys(model))}`, "
-                          f"got {shape}")
+        raise ConfigError(
+            f"{what} file {path}: expected a mapping with `{'`, `'.join(_known_keys(model))}`, got {shape}"
+        )
     try:
         return model.model_validate(doc)
     except ValidationError as exc:

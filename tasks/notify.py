@@ -192,8 +192,14 @@ def _notify(url: str, message: Message, timeout: float) -> bool:
     plugin.socket_read_timeout = timeout
     sender = apprise.Apprise()
     sender.add(plugin)
-    return bool(sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT,
-                              notify_type=apprise.NotifyType(message.severity)))
+    return bool(
+        sender.notify(
+            body=message.body,
+            title=message.title,
+            body_format=apprise.NotifyFormat.TEXT,
+            notify_type=apprise.NotifyType(message.severity),
+        )
+    )
 
 
 def send_message(
@@ -223,6 +229,7 @@ def send_message(
 
 # --- entry points: read what is due (short), send (no DB open), write the outcome (short) --------------------
 
+
 @dataclass(frozen=True)
 class AlertStats:
     """Sends are (event, rule, channel, version) ledger rows; a digest message carries several."""
@@ -239,9 +246,11 @@ def render_safely(send: Send) -> Message:
         return render(send)
     except Exception as exc:  # noqa: BLE001 - the isolation boundary around one alert
         log.warning("alert for event %s could not be rendered: %s", send.alert.event_id, type(exc).__name__)
-        return Message(f"[{send.rule.name}] event {send.alert.event_id} v{send.alert.version}",
-                       f"Event {send.alert.event_id} matched rule {send.rule.name}; its details could not be rendered "
-                       f"({type(exc).__name__}).")
+        return Message(
+            f"[{send.rule.name}] event {send.alert.event_id} v{send.alert.version}",
+            f"Event {send.alert.event_id} matched rule {send.rule.name}; its details could not be rendered "
+            f"({type(exc).__name__}).",
+        )
 
 
 def _batches(due: Sequence[Send]) -> list[tuple[Channel, Message, list[Send]]]:
@@ -321,8 +330,10 @@ def failure_message(flow, flow_run, state) -> Message:
     """`[ops] ingest run failed`, with the run, its final state and why: a failure-type message."""
     kind = getattr(getattr(state, "type", None), "value", None) or str(getattr(state, "name", "failed"))
     title = f"[ops] {getattr(flow, 'name', flow)} run {kind.lower()}"
-    body = (f"Flow run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) ended {kind}: "
-            f"{getattr(state, 'message', '') or 'no message'}")
+    body = (
+        f"Flow run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) ended {kind}: "
+        f"{getattr(state, 'message', '') or 'no message'}"
+    )
     return Message(title, body, severity="failure")
 
 

@@ -50,10 +50,19 @@ def test_each_fixture_event_matches_exactly_the_rules_it_names(rules, event):
         ("rules: {r: {channels: [nowhere]}}", "neither a channel"),
         ("rules: {r: {places: [Gao]}}", "rule 'r', key 'channels' is missing"),
         ("rules: {r: {cities: [Gao], channels: ['json://x']}}", "rule 'r', unknown key 'cities'"),
-        ("rules: {r: {min_fatalities: many, channels: ['json://x']}}", "key 'min_fatalities': Input should be a valid integer"),
-        ("rules: {r: {channels: ['json://x'], digest: 'yes'}}", "rule 'r', key 'digest': expected true or false, got 'yes'"),
+        (
+            "rules: {r: {min_fatalities: many, channels: ['json://x']}}",
+            "key 'min_fatalities': Input should be a valid integer",
+        ),
+        (
+            "rules: {r: {channels: ['json://x'], digest: 'yes'}}",
+            "rule 'r', key 'digest': expected true or false, got 'yes'",
+        ),
         ("rules: {r: {channels: ['json://x'], countries: [XX]}}", "unknown country code 'XX'"),
-        ("rules: {r: {channels: ['json://x'], on_revison: false}}", "unknown key 'on_revison' (did you mean 'on_revision'?)"),
+        (
+            "rules: {r: {channels: ['json://x'], on_revison: false}}",
+            "unknown key 'on_revison' (did you mean 'on_revision'?)",
+        ),
         ("- a list\n- of rules", "expected a mapping"),
         ("rules: 5", "key 'rules': Input should be a valid dictionary, got 5"),
         ("options: {timeout: abc}", "options: key 'timeout': Input should be a valid number"),

@@ -41,8 +41,9 @@ def command_env(api: str | None, **extra: str) -> dict:
 
 
 def sahelwatch(*args: str, api: str | None, cwd: Path, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], env=command_env(api), cwd=cwd,
-                            text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", *args], env=command_env(api), cwd=cwd, text=True, **popen
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str, str]:
@@ -88,11 +89,25 @@ def rows(db: Path, sql: str) -> list[tuple]:
 def test_no_reachable_feed_exits_1_with_a_hint_and_the_summary_as_json(api, tmp_path):
     closed = free_port()
     (tmp_path / "feeds.yaml").write_text(
-        "feeds:\n" + "".join(f"  - {{name: {n}, url: 'http://127.0.0.1:{closed}/{n}.xml'}}\n" for n in "ab"))
+        "feeds:\n" + "".join(f"  - {{name: {n}, url: 'http://127.0.0.1:{closed}/{n}.xml'}}\n" for n in "ab")
+    )
     db = tmp_path / "data" / "x.duckdb"
-    code, out, err = finish(sahelwatch("run", "--db", str(db), "--feeds", "feeds.yaml", "--json", "--allow-host",
-                                       "127.0.0.1", api=api, cwd=tmp_path, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE))
+    code, out, err = finish(
+        sahelwatch(
+            "run",
+            "--db",
+            str(db),
+            "--feeds",
+            "feeds.yaml",
+            "--json",
+            "--allow-host",
+            "127.0.0.1",
+            api=api,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    )
     assert code == 1, err
     assert err.strip().splitlines()[-1].startswith("error: no feed reachable: a: connect_error"), err
     assert "Traceback" not in err and "nanobind" not in err
@@ -107,12 +122,36 @@ def test_a_second_run_stops_at_once_and_the_first_counts_once(api, slow_site, tm
     db = tmp_path / "data" / "two.duckdb"
     first_err = tmp_path / "first.err"
     with first_err.open("w") as log:
-        first = sahelwatch("run", "--db", str(db), "--feeds", str(feeds), "--json", "--allow-host", "127.0.0.1",
-                           api=api, cwd=tmp_path, stdout=subprocess.PIPE, stderr=log)
+        first = sahelwatch(
+            "run",
+            "--db",
+            str(db),
+            "--feeds",
+            str(feeds),
+            "--json",
+            "--allow-host",
+            "127.0.0.1",
+            api=api,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
         wait_for(first_err, "fetching the pages of 48 new entries")
         started = time.monotonic()
-        code, _, err = finish(sahelwatch("run", "--db", str(db), "--feeds", str(feeds), api=api, cwd=tmp_path,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE), timeout=60)
+        code, _, err = finish(
+            sahelwatch(
+                "run",
+                "--db",
+                str(db),
+                "--feeds",
+                str(feeds),
+                api=api,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            ),
+            timeout=60,
+        )
         took = time.monotonic() - started
         first_code, out, _ = finish(first)
     assert code == 1 and err.strip().splitlines() == [err.strip().splitlines()[-1]], err
@@ -138,11 +177,23 @@ def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_e
     db = tmp_path / "data" / "held.duckdb"
     err_log = tmp_path / "run.err"
     with err_log.open("w") as log:
-        run = sahelwatch("run", "--db", str(db), "--feeds", str(feeds), "--allow-host", "127.0.0.1", api=api,
-                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=log)
+        run = sahelwatch(
+            "run",
+            "--db",
+            str(db),
+            "--feeds",
+            str(feeds),
+            "--allow-host",
+            "127.0.0.1",
+            api=api,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
         wait_for(err_log, "fetching the pages of 48 new entries")
-        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         try:
             assert holder.stdout.readline().strip() == "holding"
             code, _, _ = finish(run)
@@ -162,9 +213,22 @@ def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_e
     assert list((db.parent / "spool").glob("*.json")), "the fetched work is in the spool"
     after = runner.invoke(app, ["status", "--db", str(db)], env={"COLUMNS": "200"})
     assert "failed (interrupted)" in after.output, after.output
-    code, out, err = finish(sahelwatch("run", "--db", str(db), "--feeds", str(feeds), "--json", "--allow-host",
-                                       "127.0.0.1", api=api, cwd=tmp_path, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE))
+    code, out, err = finish(
+        sahelwatch(
+            "run",
+            "--db",
+            str(db),
+            "--feeds",
+            str(feeds),
+            "--json",
+            "--allow-host",
+            "127.0.0.1",
+            api=api,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    )
     assert code == 0, err
     assert json.loads(out)["spools_flushed"] >= 1
     assert sorted(s for (s,) in rows(db, "SELECT status FROM runs")) == ["completed", "failed"]
@@ -176,16 +240,29 @@ def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_e
 GOOD_FEED = "{name: Good, url: 'https://example.org/feed', countries: [ML], enabled: true}"
 
 
-@pytest.mark.parametrize("entry, fragment", [
-    ("{name: Bad, url: 'https://example.org/f', enabeld: false}",
-     "feed #2 (Bad), unknown key 'enabeld' (did you mean 'enabled'?)"),
-    ("{name: Bad, url: 'https://example.org/f', colour: red}", "feed #2 (Bad), unknown key 'colour'; known keys:"),
-    ("{name: Bad, url: 'https://example.org/f', enabled: 'no'}",
-     "feed #2 (Bad), key 'enabled': expected true or false, got 'no'"),
-    ("{name: Bad, url: 'https://example.org/f', countries: [ML, XX]}", "feed #2 (Bad), key 'countries' item 2: unknown country code 'XX'"),
-    ("{name: Bad, url: 'ftp://example.org/f'}", "feed #2 (Bad), key 'url': the url must start with http:// or https://"),
-    ("{url: 'https://example.org/f'}", "feed #2, key 'name' is missing"),
-])
+@pytest.mark.parametrize(
+    "entry, fragment",
+    [
+        (
+            "{name: Bad, url: 'https://example.org/f', enabeld: false}",
+            "feed #2 (Bad), unknown key 'enabeld' (did you mean 'enabled'?)",
+        ),
+        ("{name: Bad, url: 'https://example.org/f', colour: red}", "feed #2 (Bad), unknown key 'colour'; known keys:"),
+        (
+            "{name: Bad, url: 'https://example.org/f', enabled: 'no'}",
+            "feed #2 (Bad), key 'enabled': expected true or false, got 'no'",
+        ),
+        (
+            "{name: Bad, url: 'https://example.org/f', countries: [ML, XX]}",
+            "feed #2 (Bad), key 'countries' item 2: unknown country code 'XX'",
+        ),
+        (
+            "{name: Bad, url: 'ftp://example.org/f'}",
+            "feed #2 (Bad), key 'url': the url must start with http:// or https://",
+        ),
+        ("{url: 'https://example.org/f'}", "feed #2, key 'name' is missing"),
+    ],
+)
 def test_feeds_check_names_the_file_the_entry_and_the_key(tmp_path, entry, fragment):
     path = tmp_path / "feeds.yaml"
     path.write_text(f"feeds:\n  - {GOOD_FEED}\n  - {entry}\n", encoding="utf-8")
@@ -198,12 +275,15 @@ def test_feeds_check_names_the_file_the_entry_and_the_key(tmp_path, entry, fragm
     assert not (tmp_path / "d.duckdb").exists(), "checked before anything else"
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("feeds: [\n", "line 2 column 1: not valid YAML"),
-    ("- a\n- list\n", "expected a mapping with `feeds`, got a list"),
-    ("feeds: 5\n", "key 'feeds': Input should be a valid list, got 5"),
-    ("", "expected a mapping with `feeds`, got empty"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("feeds: [\n", "line 2 column 1: not valid YAML"),
+        ("- a\n- list\n", "expected a mapping with `feeds`, got a list"),
+        ("feeds: 5\n", "key 'feeds': Input should be a valid list, got 5"),
+        ("", "expected a mapping with `feeds`, got empty"),
+    ],
+)
 def test_feeds_file_shapes_and_yaml_errors_are_one_line(tmp_path, text, fragment):
     path = tmp_path / "feeds.yaml"
     path.write_text(text, encoding="utf-8")
@@ -239,12 +319,16 @@ def snapshot(tmp_path_factory) -> Path:
 
 def test_query_never_reads_data_as_markup_and_keeps_full_width_in_a_pipe(snapshot):
     long = "x" * 300
-    result = runner.invoke(app, ["query", "--db", str(snapshot), f"SELECT '[/foo]' AS a, '[bold]b' AS b, '{long}' AS c"])
+    result = runner.invoke(
+        app, ["query", "--db", str(snapshot), f"SELECT '[/foo]' AS a, '[bold]b' AS b, '{long}' AS c"]
+    )
     assert result.exit_code == 0, result.output
     assert "[/foo]" in result.output and "[bold]b" in result.output
     assert long in result.output, "a piped table keeps each value on one line"
     empty = runner.invoke(app, ["query", "--db", str(snapshot), "  ;"])
-    assert empty.exit_code == 1 and empty.output.startswith("error: empty query") and len(empty.output.splitlines()) == 1
+    assert (
+        empty.exit_code == 1 and empty.output.startswith("error: empty query") and len(empty.output.splitlines()) == 1
+    )
 
 
 def test_export_to_stdout_and_extract_makes_its_directory(snapshot, tmp_path):
@@ -287,8 +371,9 @@ def test_make_clean_removes_what_the_demo_made_and_keeps_a_real_pipeline(tmp_pat
 def run_in_pty(args: list[str], env: dict, cwd: Path, timeout: float = 240) -> tuple[int, str]:
     """Run a command on a real terminal (80 columns); return its exit code and everything it printed."""
     main, child = pty.openpty()
-    proc = subprocess.Popen(args, env={**env, "COLUMNS": "100", "TERM": "xterm"}, cwd=cwd, stdin=child,
-                            stdout=child, stderr=child)
+    proc = subprocess.Popen(
+        args, env={**env, "COLUMNS": "100", "TERM": "xterm"}, cwd=cwd, stdin=child, stdout=child, stderr=child
+    )
     os.close(child)
     chunks, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -324,18 +409,39 @@ def test_the_demo_as_a_new_user_then_the_readme_commands_as_printed(tmp_path):
     demo_env = {**env, "SAHELWATCH_DB": "data/demo.duckdb", "COLUMNS": "200"}
     commands = [
         ["status"],
-        ["query", "SELECT event_date, event_type, location, country, fatalities, n_outlets FROM events_v "
-                  "ORDER BY event_date"],
+        [
+            "query",
+            "SELECT event_date, event_type, location, country, fatalities, n_outlets FROM events_v ORDER BY event_date",
+        ],
         ["alerts", "list"],
         ["export", "--format", "acled", "--since", "2026-11-01", "--output", "events.csv"],
     ]
     for args in commands:
         assert " ".join(args[:1]) in readme
-        done = subprocess.run([sys.executable, "-m", "flows.cli", *args], env=demo_env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "flows.cli", *args],
+            env=demo_env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, (args, done.stderr)
-    outlets = subprocess.run([sys.executable, "-m", "flows.cli", "query", "--format", "json",
-                              "SELECT n_sources, n_outlets, n_articles FROM events_v WHERE location = 'Boni'"],
-                             env=demo_env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    outlets = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "query",
+            "--format",
+            "json",
+            "SELECT n_sources, n_outlets, n_articles FROM events_v WHERE location = 'Boni'",
+        ],
+        env=demo_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     boni = json.loads(outlets.stdout)
     assert boni and boni[0]["n_articles"] == 3 and boni[0]["n_outlets"] == 1 < boni[0]["n_sources"], boni

@@ -33,8 +33,11 @@ def entry_for(url: str) -> Entry:
 
 
 def rss(*items: bytes) -> bytes:
-    return (b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>" + b"".join(items)
-            + b"</channel></rss>")
+    return (
+        b"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+        + b"".join(items)
+        + b"</channel></rss>"
+    )
 
 
 def item(title: bytes, link: bytes) -> bytes:
@@ -49,8 +52,20 @@ def client(settings):
 
 # --- 1. character references that name no character -------------------------------------------------------
 
-BAD_REFS = [b"&#xD800;", b"&#xDFFF;", b"&#55296;", b"&#x110000;", b"&#1114112;", b"&#99999999999999999999;",
-            b"&#x" + b"F" * 40 + b";", b"&#0;", b"&#x1F;", b"&#xFFFE;", b"&#xFFFF;", b"&#8;"]
+BAD_REFS = [
+    b"&#xD800;",
+    b"&#xDFFF;",
+    b"&#55296;",
+    b"&#x110000;",
+    b"&#1114112;",
+    b"&#99999999999999999999;",
+    b"&#x" + b"F" * 40 + b";",
+    b"&#0;",
+    b"&#x1F;",
+    b"&#xFFFE;",
+    b"&#xFFFF;",
+    b"&#8;",
+]
 
 
 @pytest.mark.parametrize("ref", BAD_REFS, ids=lambda r: r.decode()[:16])
@@ -68,8 +83,14 @@ def test_a_character_reference_naming_no_character_never_raises_and_keeps_the_ot
 
 # --- 2. links with control characters --------------------------------------------------------------------
 
-CONTROL_LINKS = [b"http://example.org/a\x7fb", b"http://exa\x7fmple.org/a", b"http://example.org/&#127;x",
-                 b"http://example.org/&#x85;x", b"http://example.org/a&#9;b", b"http://example.org/\xc2\x9fz"]
+CONTROL_LINKS = [
+    b"http://example.org/a\x7fb",
+    b"http://exa\x7fmple.org/a",
+    b"http://example.org/&#127;x",
+    b"http://example.org/&#x85;x",
+    b"http://example.org/a&#9;b",
+    b"http://example.org/\xc2\x9fz",
+]
 
 
 @pytest.mark.parametrize("link", CONTROL_LINKS, ids=repr)
@@ -84,8 +105,16 @@ def test_a_link_with_a_control_character_is_a_skip_never_an_exception(link, clie
     assert all(s.reason in ("bad_url", "bad_link") for s in skips)
 
 
-@pytest.mark.parametrize("url", ["http://example.org/a\x7f", "http://example.org/\x00", "http://[::1/",
-                                 "http://example.org:99999/", "http://exa mple.org/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/a\x7f",
+        "http://example.org/\x00",
+        "http://[::1/",
+        "http://example.org:99999/",
+        "http://exa mple.org/",
+    ],
+)
 def test_the_client_turns_every_unsendable_url_into_a_fetch_error(url, client, settings):
     with pytest.raises(Fetch) as failed:
         get(client, url, replace(settings, allow_hosts=()))
@@ -132,8 +161,12 @@ def test_a_hanging_robots_txt_holds_up_its_own_origin_only(client, settings):
         robots = Robots(client, replace(settings, total_timeout=5.0, read_timeout=5.0))
         done: dict[str, float] = {}
         started = time.monotonic()
-        holder = threading.Thread(target=lambda: (robots.verdict(slow.url_for("/x.html")),
-                                                  done.setdefault("slow", time.monotonic() - started)))
+        holder = threading.Thread(
+            target=lambda: (
+                robots.verdict(slow.url_for("/x.html")),
+                done.setdefault("slow", time.monotonic() - started),
+            )
+        )
         holder.start()
         time.sleep(0.2)
         for n in range(4):
@@ -201,17 +234,20 @@ class LyingServer:
         self.sock.close()
 
 
-SMUGGLED = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 29\r\n\r\n"
-            b"<html>SMUGGLED CONTENT</html>")
+SMUGGLED = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 29\r\n\r\n<html>SMUGGLED CONTENT</html>"
 
 
-@pytest.mark.parametrize("extra, delay", [(SMUGGLED, 0.0), (b"garbage after the body", 0.0), (SMUGGLED, 0.3),
-                                          (b"x" * 70000, 0.0)], ids=["response", "junk", "late-response", "large"])
+@pytest.mark.parametrize(
+    "extra, delay",
+    [(SMUGGLED, 0.0), (b"garbage after the body", 0.0), (SMUGGLED, 0.3), (b"x" * 70000, 0.0)],
+    ids=["response", "junk", "late-response", "large"],
+)
 def test_bytes_past_the_content_length_are_never_read_as_the_next_page(extra, delay, client, settings):
     server = LyingServer(extra, delay)
     try:
-        first = fetch_page(client, Robots(client, replace(settings, respect_robots=False)),
-                           entry_for(server.url("/lie")), settings)
+        first = fetch_page(
+            client, Robots(client, replace(settings, respect_robots=False)), entry_for(server.url("/lie")), settings
+        )
         if delay:
             time.sleep(delay + 0.2)
         second = get(client, server.url("/innocent"), settings)
@@ -259,8 +295,15 @@ def test_a_hanging_page_becomes_final_after_three_runs(db_path):
 
     with connect(db_path) as con:
         for n, run in enumerate(("r1", "r2", "r3"), 1):
-            save_batch(con, [], [], [skip_row(Skip("page", "timeout", "u"), "k", run, NOW),
-                                     skip_row(Skip("page", "host_budget", "v"), "kb", run, NOW)])
+            save_batch(
+                con,
+                [],
+                [],
+                [
+                    skip_row(Skip("page", "timeout", "u"), "k", run, NOW),
+                    skip_row(Skip("page", "host_budget", "v"), "kb", run, NOW),
+                ],
+            )
             assert known_url_keys(con, ["k", "kb"], final_after_runs=3) == ({"k"} if n == 3 else set())
 
 
@@ -298,13 +341,32 @@ def test_a_lock_during_dedupe_keeps_the_chunk_in_the_spool_and_dedupes_it_later(
     from tasks.models import Article
 
     def article(key: str, text: str) -> Article:
-        return Article(url_key=key, url=f"http://x/{key}", canonical_url=f"http://x/{key}", feed="f", title="t",
-                       text=text, text_source="page", published=NOW, published_source="page", language="fr")
+        return Article(
+            url_key=key,
+            url=f"http://x/{key}",
+            canonical_url=f"http://x/{key}",
+            feed="f",
+            title="t",
+            text=text,
+            text_source="page",
+            published=NOW,
+            published_source="page",
+            language="fr",
+        )
 
     text = "Des hommes armés ont attaqué le poste de Boulkessi mercredi, selon une source sécuritaire. " * 4
     first, sig1 = fingerprint(article("a", text))
-    store_payload(settings, "r1-0", {"feeds": [], "articles": [article_row(first, "r1", NOW)], "skips": [],
-                                     "fingerprints": [sig1], "deduped": False})
+    store_payload(
+        settings,
+        "r1-0",
+        {
+            "feeds": [],
+            "articles": [article_row(first, "r1", NOW)],
+            "skips": [],
+            "fingerprints": [sig1],
+            "deduped": False,
+        },
+    )
     copy, sig2 = fingerprint(article("b", text))
 
     def locked(*_args, **_kwargs):
@@ -312,13 +374,25 @@ def test_a_lock_during_dedupe_keeps_the_chunk_in_the_spool_and_dedupes_it_later(
 
     monkeypatch.setattr(flows.store, "dedupe_rows", locked)  # the lock is taken while dedupe reads history
     with pytest.raises(Spooled, match="kept in"):
-        store_payload(settings, "r2-0", {"feeds": [], "articles": [article_row(copy, "r2", NOW)], "skips": [],
-                                         "fingerprints": [sig2], "deduped": False})
+        store_payload(
+            settings,
+            "r2-0",
+            {
+                "feeds": [],
+                "articles": [article_row(copy, "r2", NOW)],
+                "skips": [],
+                "fingerprints": [sig2],
+                "deduped": False,
+            },
+        )
     assert (settings.spool_dir / "r2-0.json").exists()
     monkeypatch.undo()
     assert flush_spools(settings) == 1
     with connect(db_path, read_only=True) as con:
-        assert con.execute("SELECT url_key, duplicate_of FROM articles ORDER BY 1").fetchall() == [("a", None), ("b", "a")]
+        assert con.execute("SELECT url_key, duplicate_of FROM articles ORDER BY 1").fetchall() == [
+            ("a", None),
+            ("b", "a"),
+        ]
 
 
 # --- 9. a dying pool worker, an article that takes too long ---------------------------------------------------
@@ -352,7 +426,9 @@ def test_a_batch_whose_worker_dies_becomes_worker_died_skips(monkeypatch):
 
     monkeypatch.setattr(flows.pipeline, "clean_batch", die)
     entries = [entry_for(f"http://example.org/{n}") for n in range(3)]
-    articles, skips, signatures = flows.pipeline.clean_in_pool(entries, [Skip("page", "timeout", e.url) for e in entries])
+    articles, skips, signatures = flows.pipeline.clean_in_pool(
+        entries, [Skip("page", "timeout", e.url) for e in entries]
+    )
     assert articles == [] and [s.reason for s in skips] == ["worker_died"] * 3
     assert parallel.call(nap, 0.01) == 0.01
 
@@ -362,8 +438,10 @@ def incident_text(size: int) -> str:
     parts, n = [], 0
     while sum(map(len, parts)) < size:
         town = towns[n % len(towns)]
-        parts.append(f"Le {n % 28 + 1} novembre, des hommes armés ont attaqué le village de {town}, tuant {n % 9 + 2} "
-                     f"civils, selon des sources locales. L'armée a riposté près de {town}. ")
+        parts.append(
+            f"Le {n % 28 + 1} novembre, des hommes armés ont attaqué le village de {town}, tuant {n % 9 + 2} "
+            f"civils, selon des sources locales. L'armée a riposté près de {town}. "
+        )
         n += 1
     return "".join(parts)
 
@@ -371,8 +449,18 @@ def incident_text(size: int) -> str:
 def test_an_article_over_its_extraction_budget_is_an_extract_timeout_skip():
     from flows.pipeline import extract_batch
 
-    rows = [{"url_key": k, "title": "Attaques", "text": incident_text(size), "published": NOW, "language": "fr",
-             "duplicate_of": None, "canonical_url": f"http://x/{k}"} for k, size in (("long", 200_000), ("short", 800))]
+    rows = [
+        {
+            "url_key": k,
+            "title": "Attaques",
+            "text": incident_text(size),
+            "published": NOW,
+            "language": "fr",
+            "duplicate_of": None,
+            "canonical_url": f"http://x/{k}",
+        }
+        for k, size in (("long", 200_000), ("short", 800))
+    ]
     started = time.monotonic()
     extracted = {x.url_key: x for x in extract_batch(rows, budget=2.0)}
     assert time.monotonic() - started < 45
@@ -384,9 +472,22 @@ def test_an_article_over_its_extraction_budget_is_an_extract_timeout_skip():
 # --- 10. the address guard, secrets in URLs, feeds that never give an entry -----------------------------------
 
 
-@pytest.mark.parametrize("addr", ["::ffff:127.0.0.1", "::ffff:7f00:1", "::127.0.0.1", "::ffff:0:10.0.0.1",
-                                  "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "64:ff9b:1::c0a8:101", "2002:7f00:1::1",
-                                  "2002:a9fe:a9fe::", "2001:0:4136:e378:8000:63bf:80ff:fffe", "::ffff:169.254.169.254"])
+@pytest.mark.parametrize(
+    "addr",
+    [
+        "::ffff:127.0.0.1",
+        "::ffff:7f00:1",
+        "::127.0.0.1",
+        "::ffff:0:10.0.0.1",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b::7f00:1",
+        "64:ff9b:1::c0a8:101",
+        "2002:7f00:1::1",
+        "2002:a9fe:a9fe::",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "::ffff:169.254.169.254",
+    ],
+)
 def test_an_ipv6_form_that_embeds_a_private_ipv4_address_is_blocked(addr):
     assert is_blocked(addr)
 
@@ -435,11 +536,24 @@ def test_a_feed_that_answers_with_no_entry_is_flagged_empty_and_ops_told(db_path
     spec = FeedSpec("JSON Feed", "http://x/feed.json")
     with connect(db_path) as con:
         for status in (200, 304, 200, 200, 200):
-            save_batch(con, [feed_row(FeedResult(spec, status, not_modified=status == 304,
-                                                 bozo="not a feed" if status == 200 else None), NOW)], [], [])
+            save_batch(
+                con,
+                [
+                    feed_row(
+                        FeedResult(
+                            spec, status, not_modified=status == 304, bozo="not a feed" if status == 200 else None
+                        ),
+                        NOW,
+                    )
+                ],
+                [],
+                [],
+            )
         health, polls = con.execute("SELECT health, empty_polls FROM feed_health_v").fetchone()
-        feeds = [dict(zip(("url", "name", "consecutive_failures", "empty_polls"), r, strict=True))
-                 for r in con.execute("SELECT url, name, consecutive_failures, empty_polls FROM feeds").fetchall()]
+        feeds = [
+            dict(zip(("url", "name", "consecutive_failures", "empty_polls"), r, strict=True))
+            for r in con.execute("SELECT url, name, consecutive_failures, empty_polls FROM feeds").fetchall()
+        ]
     assert (health, polls) == ("empty", 4)
     ((url, state, message),) = feed_transitions(feeds, {}, threshold_runs=4)
     assert state == "empty" and "no entry 4 polls in a row" in message.body
@@ -460,7 +574,11 @@ def test_pages_are_tried_and_kept_whatever_the_class(httpserver, client, setting
                 raise MemoryError("no") if False else LookupError("a robots parser bug")
             return super().verdict(url)
 
-    results = fetch_pages(client, Odd(client, settings), [entry_for(httpserver.url_for("/odd.html")),
-                                                          entry_for(httpserver.url_for("/ok.html"))], settings)
+    results = fetch_pages(
+        client,
+        Odd(client, settings),
+        [entry_for(httpserver.url_for("/odd.html")), entry_for(httpserver.url_for("/ok.html"))],
+        settings,
+    )
     assert isinstance(results[0], Skip) and results[0].reason == "exception" and "LookupError" in results[0].detail
     assert isinstance(results[1], Page)

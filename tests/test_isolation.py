@@ -25,13 +25,19 @@ class Boom(RuntimeError):
 
 def markers() -> dict[str, str]:
     """One original article per stage (not in the broken feed), the extraction one a relevant story."""
-    originals = [p for p, a in EXPECTED["articles"].items() if not a.get("duplicate_of") and not a.get("entry_url")
-                 and a["feed"] != "Le Réveil du Faso"
-                 and not any(a2.get("duplicate_of") == p for a2 in EXPECTED["articles"].values())]
+    originals = [
+        p
+        for p, a in EXPECTED["articles"].items()
+        if not a.get("duplicate_of")
+        and not a.get("entry_url")
+        and a["feed"] != "Le Réveil du Faso"
+        and not any(a2.get("duplicate_of") == p for a2 in EXPECTED["articles"].values())
+    ]
     relevant = [p for p in originals if EXPECTED["articles"][p].get("relevant")]
     chosen = {"extract": relevant[0]}
-    for stage, path in zip(("url", "page", "clean", "language", "dedupe"), [p for p in originals if p != relevant[0]],
-                           strict=False):
+    for stage, path in zip(
+        ("url", "page", "clean", "language", "dedupe"), [p for p in originals if p != relevant[0]], strict=False
+    ):
         chosen[stage] = path
     return chosen
 
@@ -41,6 +47,7 @@ def raising(stage: str, path: str, inner, url_of):
         if url_of(*args, **kwargs).endswith(path):
             raise Boom(f"{stage} fault injected")
         return inner(*args, **kwargs)
+
     return patched
 
 
@@ -55,19 +62,35 @@ def faulty_run(prefect_server, tmp_path_factory):
 
     chosen = markers()
     patch = pytest.MonkeyPatch()
-    patch.setattr(tasks.feeds, "read_feed", raising("parser", BROKEN_FEED, tasks.feeds.read_feed,
-                                                    lambda spec, *a: spec.url))
+    patch.setattr(
+        tasks.feeds, "read_feed", raising("parser", BROKEN_FEED, tasks.feeds.read_feed, lambda spec, *a: spec.url)
+    )
     patch.setattr(tasks.feeds, "canonical_url", raising("url", chosen["url"], tasks.feeds.canonical_url, lambda u: u))
-    patch.setattr(tasks.pages, "fetch_page", raising("page", chosen["page"], tasks.pages.fetch_page,
-                                                     lambda c, r, entry, *a: entry.url))
-    patch.setattr(tasks.batch, "to_article", raising("clean", chosen["clean"], tasks.batch.to_article,
-                                                     lambda entry, fetched: entry.url))
-    patch.setattr(tasks.batch, "with_language", raising("language", chosen["language"], tasks.batch.with_language,
-                                                        lambda article: article.url))
-    patch.setattr(tasks.batch, "fingerprint", raising("dedupe", chosen["dedupe"], tasks.batch.fingerprint,
-                                                      lambda article: article.url))
-    patch.setattr(tasks.events, "extract", raising("extract", chosen["extract"], tasks.events.extract,
-                                                   lambda *a, url=None, **k: url or ""))
+    patch.setattr(
+        tasks.pages,
+        "fetch_page",
+        raising("page", chosen["page"], tasks.pages.fetch_page, lambda c, r, entry, *a: entry.url),
+    )
+    patch.setattr(
+        tasks.batch,
+        "to_article",
+        raising("clean", chosen["clean"], tasks.batch.to_article, lambda entry, fetched: entry.url),
+    )
+    patch.setattr(
+        tasks.batch,
+        "with_language",
+        raising("language", chosen["language"], tasks.batch.with_language, lambda article: article.url),
+    )
+    patch.setattr(
+        tasks.batch,
+        "fingerprint",
+        raising("dedupe", chosen["dedupe"], tasks.batch.fingerprint, lambda article: article.url),
+    )
+    patch.setattr(
+        tasks.events,
+        "extract",
+        raising("extract", chosen["extract"], tasks.events.extract, lambda *a, url=None, **k: url or ""),
+    )
     rendered: list[str] = []
 
     def render(send, inner=tasks.notify.render):
@@ -81,18 +104,27 @@ def faulty_run(prefect_server, tmp_path_factory):
     try:
         with ReplayServer(DEMO / "site") as server:
             rules = tmp / "alerts.yaml"
-            rules.write_text(f"channels: {{f: 'jsonl://file?path={tmp / 'alerts.jsonl'}'}}\n"
-                             "rules: {all: {channels: [f]}}\n", encoding="utf-8")
-            summary = ingest(feeds=str(DEMO / "feeds.yaml"), db=str(tmp / "db.duckdb"), base_url=server.url,
-                             allow_hosts=["127.0.0.1"], alerts=str(rules))
+            rules.write_text(
+                f"channels: {{f: 'jsonl://file?path={tmp / 'alerts.jsonl'}'}}\nrules: {{all: {{channels: [f]}}}}\n",
+                encoding="utf-8",
+            )
+            summary = ingest(
+                feeds=str(DEMO / "feeds.yaml"),
+                db=str(tmp / "db.duckdb"),
+                base_url=server.url,
+                allow_hosts=["127.0.0.1"],
+                alerts=str(rules),
+            )
             base = server.url
     finally:
         patch.undo()
     with connect(tmp / "db.duckdb", read_only=True) as con:
         tables = {
             "articles": {u.removeprefix(base) for (u,) in con.execute("SELECT canonical_url FROM articles").fetchall()},
-            "skips": {(s, u.removeprefix(base).split("#")[0], r, d) for s, u, r, d in
-                      con.execute("SELECT stage, url, reason, detail FROM skips").fetchall()},
+            "skips": {
+                (s, u.removeprefix(base).split("#")[0], r, d)
+                for s, u, r, d in con.execute("SELECT stage, url, reason, detail FROM skips").fetchall()
+            },
             "runs": con.execute("SELECT status FROM runs").fetchall(),
             "feeds": dict(con.execute("SELECT name, last_error FROM feeds").fetchall()),
             "events": con.execute("SELECT count(*) FROM events").fetchone()[0],
@@ -111,8 +143,11 @@ def test_an_item_that_raises_is_a_skip_of_its_stage_and_is_not_stored(faulty_run
     chosen, _, tables, _ = faulty_run
     path = chosen[stage]
     skip_stage = {"url": "feed", "page": "page"}.get(stage, stage)
-    matching = [s for s in tables["skips"] if s[0] == skip_stage and s[2] == "exception" and "Boom" in s[3]
-                and (s[1].endswith(path) or stage == "url")]
+    matching = [
+        s
+        for s in tables["skips"]
+        if s[0] == skip_stage and s[2] == "exception" and "Boom" in s[3] and (s[1].endswith(path) or stage == "url")
+    ]
     assert matching, (stage, sorted(tables["skips"]))
     if stage != "page":  # a page that could not be fetched falls back to its feed summary, as any failed fetch
         assert path not in tables["articles"]
@@ -135,8 +170,10 @@ def test_every_other_article_is_stored(faulty_run):
 def test_an_article_the_extractor_raises_on_is_stored_with_an_extract_skip(faulty_run):
     chosen, _, tables, _ = faulty_run
     assert chosen["extract"] in tables["articles"]
-    assert any(s[0] == "extract" and s[1].endswith(chosen["extract"]) and s[2] == "exception" and "Boom" in s[3]
-               for s in tables["skips"])
+    assert any(
+        s[0] == "extract" and s[1].endswith(chosen["extract"]) and s[2] == "exception" and "Boom" in s[3]
+        for s in tables["skips"]
+    )
     assert tables["events"] > 10, "the other articles' events are extracted"
 
 
