@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # ~95 s: in CI on 3.11 only (.ci/run)
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SCENARIOS = 23
 
