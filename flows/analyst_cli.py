@@ -177,7 +177,7 @@ def serve(db: DbOption = None, feeds: FeedsOption = None,
             serve_all(feeds=str(settings.feeds_path.resolve()), db=str(settings.db_path.resolve()), **options)
     except SahelwatchError as exc:
         raise fail(exc) from None
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C; Prefect's runner exits on SIGTERM
         pass
     err.print("serve stopped", highlight=False)
 

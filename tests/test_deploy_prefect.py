@@ -309,6 +309,7 @@ def test_sigterm_stops_everything_serve_started(api_url, port, served, db):
     wait_until(lambda: not [p for p in family if Path(f"/proc/{p}").exists() and not _zombie(p)], 30,
                "every process serve started to exit")
     assert port_free("127.0.0.1", port) and not _healthy(api_url)
+    assert served.returncode == 0 and "serve stopped" in (db.parent.parent / "serve.log").read_text()
     with writer_lock(db):  # nothing holds the writer lock
         pass
 
