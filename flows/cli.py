@@ -1,11 +1,13 @@
-"""The `sahelwatch` command: run, demo, status, extract (and the sub-commands other modules add).
+"""The `sahelwatch` command: run, demo, status, extract, feeds check (and the sub-commands other modules add).
 
-Expected errors (SahelwatchError) print one red line and exit 1; no traceback.
+Expected errors (SahelwatchError) print one red line and exit 1; no traceback. Exit codes for cron and
+monitoring: 0 the run completed; 1 it did not, or no feed could be polled at all.
 """
 
 from __future__ import annotations
 
-import os
+import json
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
@@ -13,28 +15,37 @@ import typer
 
 from flows.alerts_cli import alerts_app
 from flows.analyst_cli import app as analyst_app
-from flows.console import console, err, fail
+from flows.console import CONTEXT, AlertsOption, DbOption, FeedsOption, console, err, fail, local_prefect
 from tasks.errors import SahelwatchError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sahel news feeds to structured conflict events.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings=CONTEXT,
+                  help="Sahel news feeds to structured conflict events.")
+feeds_app = typer.Typer(no_args_is_help=True, context_settings=CONTEXT, help="The feeds file.")
 
 app.add_typer(alerts_app, name="alerts", help="Alert rules: send a test message, list recent sends.")
+app.add_typer(feeds_app, name="feeds")
 app.add_typer(analyst_app)  # query, export, publish, serve
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $SAHELWATCH_DB or data/sahelwatch.duckdb)")]
-FeedsOption = Annotated[Path | None, typer.Option("--feeds", help="Feeds file (default: deploy/feeds.yaml)")]
+
+def _version(show: bool) -> None:
+    if show:
+        try:
+            console.print(f"sahelwatch {version('sahelwatch')}")
+        except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
+            console.print("sahelwatch (not installed)")
+        raise typer.Exit()
 
 
-def _quiet_prefect() -> None:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+@app.callback()
+def main(_version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Print the version and exit.")] = False) -> None:
+    """Sahel news feeds to structured conflict events."""
 
 
 def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None) -> None:
     """Check what a run needs before Prefect starts (whose failure logging would bury the one clear line):
-    the feeds and rules files parse, and the database can be opened for writing."""
-    from storage.db import connect
+    the feeds and rules files are valid, no other run holds the writer lock, the database opens for writing."""
+    from storage.db import connect, writer_lock
     from tasks.alerts import load_rules
     from tasks.feeds import load_feeds
 
@@ -42,50 +53,66 @@ def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None) -
         load_feeds(feeds)
     if alerts is not None:
         load_rules(alerts)
-    with connect(db):
+    with writer_lock(db), connect(db):
         pass
 
 
+def print_outcome(summary: dict, as_json: bool) -> None:
+    from flows.show import page_line, print_summary
+
+    if as_json:
+        print(json.dumps(summary, default=str, ensure_ascii=False, indent=1))
+    else:
+        print_summary(console, summary)
+        if "page" in summary:
+            console.print(page_line(summary["page"] or {}), soft_wrap=True)
+
+
 @app.command()
-def run(db: DbOption = None, feeds: FeedsOption = None,
-        alerts: Annotated[Path | None, typer.Option("--alerts", help="Alert rules (default: deploy/alerts.yaml)")] = None,
+def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout")] = False,
         allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (tests, local feeds)")] = None,
         ) -> None:
-    """One ingest run now, against the configured feeds."""
-    _quiet_prefect()
-    from flows.show import page_line, print_summary
+    """One ingest run now, against the configured feeds. Exit 1 when the run fails or no feed answered."""
     from tasks.settings import DEFAULT_ALERTS, resolve_settings
 
     settings = resolve_settings(db=db, feeds=feeds, alerts=alerts or DEFAULT_ALERTS)
+    local_prefect(settings.db_path)
+    from flows.ingest import NoFeedReachable, ingest
+    from flows.progress_view import progress_view
+
     try:
         preflight(settings.db_path, settings.feeds_path, settings.alerts_path)
-        from flows.ingest import ingest
-
-        summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
-                         alerts=str(settings.alerts_path))
+        with progress_view(err):
+            summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
+                             alerts=str(settings.alerts_path))
+    except NoFeedReachable as exc:
+        print_outcome(exc.summary, as_json)
+        raise fail(exc) from None
     except SahelwatchError as exc:
         raise fail(exc) from None
-    print_summary(console, summary)
-    console.print(page_line(summary.get("page") or {}), soft_wrap=True)
+    print_outcome(summary, as_json)
 
 
 @app.command()
-def demo(db: Annotated[Path, typer.Option("--db")] = Path("data/demo.duckdb"),
+def demo(db: Annotated[Path, typer.Option("--db", help="The demo's own database")] = Path("data/demo.duckdb"),
          port: Annotated[int, typer.Option(help="Port of the local replay server")] = 8642) -> None:
     """Serve the bundled fixture feeds on 127.0.0.1 and run the ingest flow against them through Prefect."""
-    _quiet_prefect()
+    local_prefect(db, home="demo-prefect")  # the demo's Prefect files stay apart from a real one's (data/prefect)
+    from flows.progress_view import progress_view
+
     try:
         preflight(db)
         from flows.demo import run_demo
 
-        run_demo(console, db, port)
+        run_demo(console, db, port, progress=lambda: progress_view(err))
     except SahelwatchError as exc:
         raise fail(exc) from None
 
 
 @app.command()
 def status(db: DbOption = None) -> None:
-    """Last runs, per-feed health and table counts."""
+    """Last runs, per-feed health and table counts (reads the pipeline's file without waiting for a run)."""
     from flows.show import print_status
     from tasks.settings import resolve_settings
 
@@ -95,16 +122,48 @@ def status(db: DbOption = None) -> None:
         raise fail(exc) from None
 
 
+@feeds_app.command("check")
+def feeds_check(path: Annotated[Path | None, typer.Argument(help="Feeds file (default: $SAHELWATCH_FEEDS, "
+                                                                 "else deploy/feeds.yaml)")] = None) -> None:
+    """Validate a feeds file without running anything: every key known, every value its type."""
+    from tasks.config import check_feeds
+    from tasks.settings import resolve_settings
+
+    path = resolve_settings(feeds=path).feeds_path
+    try:
+        checked = check_feeds(path)
+    except SahelwatchError as exc:
+        raise fail(exc) from None
+    enabled = sum(f.enabled for f in checked.feeds)
+    console.print(f"{path}: {len(checked.feeds)} feeds, {enabled} enabled, all valid", highlight=False)
+
+
+def malformed_lines(path: Path) -> int:
+    """Non-empty lines of a JSONL file that are not a JSON object."""
+    bad = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            bad += not isinstance(json.loads(line), dict)
+        except ValueError:
+            bad += 1
+    return bad
+
+
 @app.command()
 def extract(input: Annotated[Path, typer.Option("--input", help="Articles, one JSON object a line")],
             output: Annotated[Path, typer.Option("--output", help="Predictions, one JSON object a line")]) -> None:
     """Extraction and event clustering over a JSONL file of articles (no network, no database)."""
     from tasks.extract.batch import extract_file
 
-    if not input.exists():
+    if not input.is_file():
         raise fail(SahelwatchError(f"no such input file: {input}"))
+    output.parent.mkdir(parents=True, exist_ok=True)
     count = extract_file(input, output)
-    err.print(f"{count} articles → {output}")
+    bad = malformed_lines(input)
+    note = f" ({bad} malformed input lines, each written as not relevant)" if bad else ""
+    err.print(f"{count} articles → {output}{note}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m flows.cli`

@@ -14,42 +14,42 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.alerts import check_feed_health, send_pending_alerts
 from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
 from flows.report import summary_markdown
 from flows.situation.publish import publish_page
-from storage.db import connect
+from flows.store import flush_spools, store_payload
+from storage.db import connect, writer_lock
 from storage.events import EventStats, store_extractions
-from storage.fingerprints import find_near_duplicates, store_fingerprints
 from storage.ingest import (
+    abandon_runs,
     article_row,
     articles_to_extract,
     feed_row,
     feed_states,
     finish_run,
-    known_hashes,
     known_url_keys,
+    mark_run_failed,
     save_batch,
     skip_row,
     start_run,
 )
 from storage.publish import analyst_path, publish_snapshot
-from storage.spool import pending_spools, write_spool
 from storage.status import events_brief
 from tasks.alerts import Rules, load_rules
-from tasks.dedupe import mark_exact_duplicates, mark_near_duplicates
 from tasks.errors import SahelwatchError
 from tasks.extract import EXTRACTOR_VERSION
 from tasks.feeds import load_feeds, poll_feeds_task
-from tasks.fingerprint import Fingerprint
 from tasks.http import Robots, build_client
 from tasks.models import Article, Entry, FeedResult, FeedSpec, Skip
-from tasks.notify import check_feed_health, notify_flow_failure, send_pending_alerts
+from tasks.notify import notify_flow_failure
+from tasks.pages import Budget
+from tasks.progress import report
 from tasks.settings import Settings, resolve_settings
 
 
@@ -69,62 +69,37 @@ def new_entries(results: list[FeedResult], known: set[str]) -> list[Entry]:
     return out
 
 
-def flush_spools(settings: Settings) -> int:
-    """Write what earlier runs fetched but could not store; return how many spools were written."""
-    written = 0
-    for path, payload in pending_spools(settings.spool_dir):
-        save_payload(settings, payload)
-        path.unlink()
-        written += 1
-    return written
-
-
-def save_payload(settings: Settings, payload: dict) -> None:
-    """Fingerprints first, then feeds, articles and skips in one transaction: every write is idempotent."""
-    with connect(settings.db_path) as con:
-        store_fingerprints(con, [tuple(item) for item in payload.get("fingerprints", [])])
-        save_batch(con, payload["feeds"], payload["articles"], payload["skips"])
-
-
-def store_payload(settings: Settings, run_id: str, payload: dict) -> None:
-    """Spool the run's rows, write them, then drop the spool. If the database stays locked, the StorageError
-    propagates and the spool remains for the next run."""
-    spool = write_spool(settings.spool_dir, run_id, payload)
-    save_payload(settings, payload)
-    spool.unlink()
-
-
-@task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe_task(articles: list[Article], signatures: list[Fingerprint], settings: Settings) -> list[Article]:
-    """Exact copies by content hash, then near copies by MinHash, both against all stored history (the hashes
-    and signatures were computed beside the cleaning)."""
-    with connect(settings.db_path) as con:
-        articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash for a in articles]))
-        fresh = [item for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
-        near = find_near_duplicates(con, fresh)
-    return mark_near_duplicates(articles, near)
-
-
-def store_events(settings: Settings, now: datetime) -> EventStats:
+def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventStats, list[Skip]]:
     """Extract the stored articles not yet run through this extractor version and cluster them into events, a
     bounded chunk at a time (memory stays flat however large the backlog). Articles stored by an earlier run whose
-    events were not written (a crash, a lock) are picked up here."""
-    total, previous = EventStats(), set[str]()
+    events were not written (a crash, a lock) are picked up here. Returns the events and the extraction skips."""
+    total, previous, skips = EventStats(), set[str](), []
     while True:
         with connect(settings.db_path) as con:
             rows = articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)
         keys = {row["url_key"] for row in rows}
         if not keys or keys <= previous:  # nothing left, or nothing recorded last time: never loop forever
-            return total
+            return total, skips
         batches = chunked(rows, settings.batch_size)
-        futures = [extract_task.submit(quote(batch), len(batches) > 1) for batch in batches]
+        futures = [extract_task.submit(quote(batch), len(batches) > 1, settings.extract_budget) for batch in batches]
         extracted = [item for future in futures for item in future.result()]
-        with connect(settings.db_path) as con:
-            stats = store_extractions(con, extracted, now)
+        stats, chunk_skips = save_extractions(settings, run_id, extracted, now)
         total.new += stats.new
         total.updated += [eid for eid in stats.updated if eid not in total.updated and eid not in total.new]
         total.linked += stats.linked
+        skips += chunk_skips
         previous = keys
+
+
+def save_extractions(settings: Settings, run_id: str, extracted: list, now: datetime) -> tuple[EventStats, list[Skip]]:
+    """Store the extractions and their skips; an article whose worker died is only skipped (tried again later)."""
+    skipped = [x for x in extracted if x.skip is not None]
+    kept = [x for x in extracted if x.skip is None or x.skip.reason != "worker_died"]
+    with connect(settings.db_path) as con:
+        stats = store_extractions(con, kept, now)
+        if skipped:
+            save_batch(con, [], [], [skip_row(x.skip, x.url_key, run_id, now) for x in skipped])
+    return stats, [x.skip for x in skipped]
 
 
 def publish_artifacts(summary: dict) -> None:
@@ -181,21 +156,26 @@ class Tally:
     skips: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
 
-    def add(self, entries: list[Entry], articles: list[Article], skips: list[Skip]) -> None:
-        self.pages_fetched += len(entries) - sum(s.reason == "robots" for s in skips if s.stage == "page")
+    def add(self, entries: list[Entry], articles: list[dict], skips: list[Skip]) -> None:
+        """Count a stored chunk: its entries, its article rows (as written, dedupe verdict included), its skips."""
+        self.pages_fetched += len(entries) - sum(s.reason in NOT_FETCHED for s in skips if s.stage == "page")
         self.new_articles += len(articles)
-        self.duplicates += sum(a.duplicate_of is not None for a in articles)
+        self.duplicates += sum(a["duplicate_of"] is not None for a in articles)
         self.skips.update(s.reason for s in skips)
-        self.languages.update(a.language for a in articles)
+        self.languages.update(a["language"] for a in articles)
+
+
+NOT_FETCHED = ("robots", "robots_unavailable", "blocked_address", "bad_url", "host_budget", "run_budget")
 
 
 def poll(client, settings: Settings, specs: list[FeedSpec], states: dict) -> tuple[list[FeedResult], list[Entry]]:
     """Poll every feed (a task per group of feeds) and keep the entries not stored yet."""
+    report("poll", total=len(specs), note=f"polling {len(specs)} feeds")
     futures = [poll_feeds_task.submit(client, group, states, settings)
                for group in chunked(specs, settings.feeds_per_task)]
     results = [result for future in futures for result in future.result()]
     with connect(settings.db_path) as con:
-        known = known_url_keys(con, [e.url_key for e in new_entries(results, set())])
+        known = known_url_keys(con, [e.url_key for e in new_entries(results, set())], settings.final_after_runs)
     return results, new_entries(results, known)
 
 
@@ -204,28 +184,29 @@ def store_entries(client, robots, settings: Settings, run_id: str, entries: list
     once written, and a large run holds at most two chunks in memory. The next chunk is fetched as soon as this
     one's pages are in, so the workers go from one chunk's cleaning to the next without waiting on the network or
     the database; dedupe still sees every earlier chunk, since a chunk is stored before the next is deduped."""
-    chunks = chunked(entries, settings.store_chunk)
-    pending = submit_entries(client, robots, chunks[0], settings) if chunks else None
+    chunks, budget = chunked(entries, settings.store_chunk), Budget(settings)
+    report("pages", total=len(entries), note=f"fetching the pages of {len(entries)} new entries")
+    pending = submit_entries(client, robots, chunks[0], settings, budget) if chunks else None
     for n, chunk in enumerate(chunks):
         assert pending is not None
         pending.wait_fetched()
-        following = submit_entries(client, robots, chunks[n + 1], settings) if n + 1 < len(chunks) else None
+        following = submit_entries(client, robots, chunks[n + 1], settings, budget) if n + 1 < len(chunks) else None
         articles, skips, signatures = collect_entries(pending)
-        articles = dedupe_task(quote(articles), quote(signatures), settings)
-        now = datetime.now(UTC)
-        store_payload(settings, f"{run_id}-{n}", run_payload(run_id, now, [], chunk, articles, skips, signatures))
-        tally.add(chunk, articles, skips)
+        report("store", note=f"storing {len(articles)} articles")
+        payload = run_payload(run_id, datetime.now(UTC), [], chunk, articles, skips, signatures)
+        written = store_payload(settings, f"{run_id}-{n}", payload)
+        tally.add(chunk, written["articles"], skips)
         pending = following
 
 
 def run_payload(run_id: str, now: datetime, results: list[FeedResult], entries: list[Entry],
                 articles: list[Article], skips: list[Skip], signatures: list) -> dict:
-    """The rows a run writes, as plain data (what the spool holds)."""
+    """The rows a run writes, as plain data (what the spool holds); its articles are not deduped yet."""
     keys = {e.url: e.url_key for e in entries}
     return {"feeds": [feed_row(r, now) for r in results],
             "articles": [article_row(a, run_id, now) for a in articles],
             "skips": [skip_row(s, keys.get(s.url), run_id, now) for s in skips],
-            "fingerprints": signatures}
+            "fingerprints": signatures, "deduped": not articles}
 
 
 def publish_if_changed(settings: Settings, tally: Tally, events: EventStats) -> dict:
@@ -238,21 +219,40 @@ def publish_if_changed(settings: Settings, tally: Tally, events: EventStats) -> 
     return publish_snapshot(settings.db_path)
 
 
-@flow(name="ingest", on_failure=[notify_flow_failure], on_crashed=[notify_flow_failure])
-def ingest(
-    feeds: str | None = None,
-    db: str | None = None,
-    base_url: str | None = None,
-    allow_hosts: list[str] | None = None,
-    alerts: str | None = None,
-    report_since: str | None = None,
-) -> dict:
-    """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
-    (flows/situation/publish.py). Returns the run summary."""
-    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
-                                allow_hosts=tuple(allow_hosts) if allow_hosts else None, report_since=report_since)
-    rules = load_rules(settings.alerts_path) if settings.alerts_path else None
-    run_id, started = _run_id(), datetime.now(UTC)
+class NoFeedReachable(SahelwatchError):
+    """Every feed of the run failed: nothing could be polled. The run's rows are stored; its summary rides along."""
+
+    def __init__(self, message: str, summary: dict):
+        super().__init__(message)
+        self.summary = summary
+
+
+def no_feed_reachable(summary: dict) -> NoFeedReachable | None:
+    """The error to end the run with when feeds were polled and none answered."""
+    failed = [f for f in summary["feeds"] if f["error"]]
+    if not summary["feeds"] or len(failed) < len(summary["feeds"]):
+        return None
+    first = "; ".join(f"{f['name']}: {f['error']}" for f in failed[:2])
+    more = f" (and {len(failed) - 2} more)" if len(failed) > 2 else ""
+    return NoFeedReachable(f"no feed reachable: {first}{more}", summary)
+
+
+def abandon_dead_runs(settings: Settings) -> None:
+    with connect(settings.db_path) as con:
+        abandon_runs(con, datetime.now(UTC))
+
+
+def bare(exc: SahelwatchError) -> SahelwatchError:
+    """An expected error without its traceback and context: they hold the frames of the run, and with them
+    DuckDB objects that would outlive the interpreter ("nanobind: leaked") while Prefect keeps the error in the
+    run's state. The message says all there is to say."""
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+    return exc
+
+
+def run_ingest(settings: Settings, rules: Rules | None, run_id: str, started: datetime) -> dict:
+    """The body of a run, under the writer lock."""
+    report("prepare", note="writing earlier spools and reading feed states")
     specs = load_feeds(settings.feeds_path, settings.base_url)
     flushed = flush_spools(settings)
     with connect(settings.db_path) as con:
@@ -267,17 +267,57 @@ def ingest(
     tally.add([], [], feed_skips)
     # feed validators last: until every entry is stored, a rerun must not get a 304 for these feeds
     store_payload(settings, run_id, run_payload(run_id, now, results, [], [], feed_skips, []))
-    events = store_events(settings, now)
+    report("extract", note="extracting events")
+    events, extract_skips = store_events(settings, run_id, now)
+    tally.add([], [], extract_skips)
     counts = {**run_counts(results, tally), "events_new": len(events.new), "events_updated": len(events.updated)}
+    report("alerts", note="sending alerts")
     summary = {**run_summary(counts, results, tally), "run_id": run_id, "db": str(settings.db_path),
                "spools_flushed": flushed, "started_at": started.isoformat(), **send_alerts(settings, rules, now)}
+    failure = no_feed_reachable(summary)
     with connect(settings.db_path) as con:
         summary.update(new_events=events_brief(con, events.new),
                        seconds=round((datetime.now(UTC) - started).total_seconds(), 2))
-        finish_run(con, run_id, datetime.now(UTC), "completed", counts, summary)
+        finish_run(con, run_id, datetime.now(UTC), "failed" if failure else "completed", counts, summary)
+    report("publish", note="publishing the analysts' copy")
     summary["publish"] = publish_if_changed(settings, tally, events)
     summary["page"] = publish_page(settings, summary["publish"], datetime.now(UTC))
     publish_artifacts(summary)
-    get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, counts["new_articles"],
-                          counts["skips"], counts["events_new"])
+    if failure:
+        raise failure
+    return summary
+
+
+@flow(name="ingest", on_failure=[notify_flow_failure], on_crashed=[notify_flow_failure])
+def ingest(
+    feeds: str | None = None,
+    db: str | None = None,
+    base_url: str | None = None,
+    allow_hosts: list[str] | None = None,
+    alerts: str | None = None,
+    report_since: str | None = None,
+) -> dict:
+    """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
+    (flows/situation/publish.py). Returns the run summary.
+
+    The run holds the database's writer lock from start to end: a second run stops at once. A run that fails
+    is marked `failed` in `runs` (or, when the database itself is what failed, by the next run)."""
+    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
+                                allow_hosts=tuple(allow_hosts) if allow_hosts else None, report_since=report_since)
+    rules = load_rules(settings.alerts_path) if settings.alerts_path else None
+    run_id, started = _run_id(), datetime.now(UTC)
+    with writer_lock(settings.db_path):
+        abandon_dead_runs(settings)  # we hold the lock: any run still `running` died
+        try:
+            summary = run_ingest(settings, rules, run_id, started)
+        except NoFeedReachable as exc:
+            raise bare(exc) from None
+        except SahelwatchError as exc:
+            mark_run_failed(settings.db_path, run_id, started, exc)
+            raise bare(exc) from None
+        except BaseException as exc:
+            mark_run_failed(settings.db_path, run_id, started, exc)
+            raise
+    get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, summary["new_articles"],
+                          summary["skips"], summary["events_new"])
     return summary

@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from storage.db import connect
+from storage.db import connect, writer_lock
 from storage.export import export_events, feed_health
 from storage.publish import delete_skips_before, publish_snapshot
 from tasks.settings import resolve_settings
@@ -39,7 +39,7 @@ def maintenance(db: str | None = None, keep_skips_days: int = 90, exports_dir: s
     settings = resolve_settings(db=db)
     log = get_run_logger()
     cutoff = datetime.now(UTC) - timedelta(days=keep_skips_days)
-    with connect(settings.db_path) as con:
+    with writer_lock(settings.db_path, "maintenance"), connect(settings.db_path) as con:
         columns, rows = feed_health(con)
         deleted = delete_skips_before(con, cutoff)
     health = health_table(columns, rows)

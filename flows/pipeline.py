@@ -19,10 +19,10 @@ from prefect.utilities.annotations import quote
 from tasks import parallel
 from tasks.batch import Cleaned, clean_batch
 from tasks.checkpoint import checkpoint
-from tasks.events import extract_articles
+from tasks.events import INLINE_MAX_CHARS, extract_articles, worker_died
 from tasks.fingerprint import Fingerprint
 from tasks.models import Article, Entry, ExtractedArticle, Page, Skip
-from tasks.pages import fetch_pages_task
+from tasks.pages import Budget, fetch_pages_task
 from tasks.settings import Settings
 
 
@@ -30,14 +30,39 @@ def chunked(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def extract_batch(rows: list[dict], in_pool: bool = False, budget: float | None = None) -> list[ExtractedArticle]:
+    """A batch through the extractor: in a pool worker when asked or when a text is long enough to need the
+    per-article time budget (which only a worker can enforce); a batch that kills its worker twice comes back
+    as `worker_died` skips."""
+    if not (in_pool or any(len(r["text"] or "") > INLINE_MAX_CHARS for r in rows)):
+        return extract_articles(rows)
+    try:
+        return parallel.call(extract_articles, rows, budget, deadline=batch_deadline(budget, len(rows)))
+    except parallel.WorkerDied as exc:
+        return [worker_died(row, str(exc)) for row in rows]
+
+
+def batch_deadline(budget: float | None, items: int) -> float | None:
+    """How long a batch may take in a worker before it is deemed stuck: every item at its budget, plus slack."""
+    return None if not budget else budget * items + 60
+
+
 @task(name="extract-events", cache_policy=NO_CACHE)
-def extract_task(rows: list[dict], in_pool: bool = False) -> list[ExtractedArticle]:
-    return parallel.submit(extract_articles, rows).result() if in_pool else extract_articles(rows)
+def extract_task(rows: list[dict], in_pool: bool = False, budget: float | None = None) -> list[ExtractedArticle]:
+    return extract_batch(rows, in_pool, budget)
+
+
+def clean_in_pool(entries: list[Entry], fetched: list[Page | Skip]) -> Cleaned:
+    """clean_batch in a worker; a batch that kills its worker twice becomes `worker_died` skips (transient)."""
+    try:
+        return parallel.call(clean_batch, entries, fetched)
+    except parallel.WorkerDied as exc:
+        return [], [Skip("clean", "worker_died", e.url, str(exc)) for e in entries], []
 
 
 @task(name="clean-and-detect-language", cache_policy=NO_CACHE)
 def clean_batch_task(entries: list[Entry], fetched: list[Page | Skip], in_pool: bool) -> Cleaned:
-    result = parallel.submit(clean_batch, entries, fetched).result() if in_pool else clean_batch(entries, fetched)
+    result = clean_in_pool(entries, fetched) if in_pool else clean_batch(entries, fetched)
     checkpoint("batch.cleaned")
     return result
 
@@ -54,12 +79,13 @@ class Submitted(NamedTuple):
             future.wait()
 
 
-def submit_entries(client, robots, entries: list[Entry], settings: Settings) -> Submitted:
+def submit_entries(client, robots, entries: list[Entry], settings: Settings, budget: Budget | None = None) -> Submitted:
     """Start fetching, cleaning, detecting the language of and fingerprinting new entries: a fetch task and a
     clean task per batch, each clean task starting when its batch is fetched. `collect_entries` waits for them."""
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
-    fetched: list[Future] = [fetch_pages_task.submit(client, robots, quote(batch), settings) for batch in batches]
+    fetched: list[Future] = [fetch_pages_task.submit(client, robots, quote(batch), settings, budget)
+                             for batch in batches]
     cleaned = [clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
     return Submitted(fetched, cleaned)
 

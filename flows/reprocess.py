@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.ingest import save_extractions
 from flows.pipeline import extract_task
-from storage.db import connect
-from storage.events import store_extractions
+from storage.db import connect, writer_lock
 from storage.ingest import articles_to_extract
 from storage.publish import publish_snapshot
 from tasks.extract import EXTRACTOR_VERSION
@@ -40,19 +40,19 @@ def reprocess(db: str | None = None, batch_size: int = 200, max_articles: int | 
     """Extract every stored article not yet run through the current extractor; returns counts."""
     settings = resolve_settings(db=db)
     log, started = get_run_logger(), datetime.now(UTC)
-    seen: set[str] = set()
-    new = updated = batches = 0
-    while max_articles is None or len(seen) < max_articles:
-        size = batch_size if max_articles is None else min(batch_size, max_articles - len(seen))
-        with connect(settings.db_path) as con:
-            rows = fresh_rows(articles_to_extract(con, EXTRACTOR_VERSION, size), seen)
-        if not rows:
-            break
-        items = extract_task(rows)
-        with connect(settings.db_path) as con:
-            stats = store_extractions(con, items, datetime.now(UTC))
-        seen.update(r["url_key"] for r in rows)
-        new, updated, batches = new + len(stats.new), updated + len(stats.updated), batches + 1
+    with writer_lock(settings.db_path, "reprocess"):
+        seen: set[str] = set()
+        new = updated = batches = 0
+        while max_articles is None or len(seen) < max_articles:
+            size = batch_size if max_articles is None else min(batch_size, max_articles - len(seen))
+            with connect(settings.db_path) as con:
+                rows = fresh_rows(articles_to_extract(con, EXTRACTOR_VERSION, size), seen)
+            if not rows:
+                break
+            items = extract_task(rows, True, settings.extract_budget)
+            stats, _ = save_extractions(settings, f"reprocess-{started:%Y%m%dT%H%M%S}", items, datetime.now(UTC))
+            seen.update(r["url_key"] for r in rows)
+            new, updated, batches = new + len(stats.new), updated + len(stats.updated), batches + 1
     summary = {"extractor_version": EXTRACTOR_VERSION, "articles": len(seen), "batches": batches,
                "events_new": new, "events_updated": updated,
                "seconds": round((datetime.now(UTC) - started).total_seconds(), 2)}

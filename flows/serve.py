@@ -15,6 +15,7 @@ The same settings are in deploy/prefect.yaml for the server + work pool + worker
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from prefect import serve
@@ -63,4 +64,20 @@ def build_deployments(feeds: str | None = None, db: str | None = None, *, cron: 
 
 def serve_all(feeds: str | None = None, db: str | None = None, **options) -> None:
     """Register the deployments with the Prefect API and run their flow runs here, one at a time, until Ctrl-C."""
-    serve(*build_deployments(feeds, db, **options), limit=1, print_starting_message=True)
+    # prefect 3.8.8's SIGTERM handler calls an async stop without awaiting it; the shutdown itself works
+    warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
+    serve(*build_deployments(feeds, db, **options), limit=1, print_starting_message=False)
+
+
+def banner(api_url: str, started: bool, db: str, options: dict) -> list[str]:
+    """What serve prints once it is ready: where the UI is, what runs when, how to run one now and to stop."""
+    ui = api_url.removesuffix("/api")
+    every = f"every {options['interval']:g} s" if options.get("interval") else f"cron {options.get('cron', INGEST_CRON)!r} UTC"
+    return [
+        f"Prefect UI: {ui}" + ("  (server started by serve, files in $PREFECT_HOME)" if started else "  (PREFECT_API_URL)"),
+        f"Database: {db}",
+        f"Deployments: ingest/ingest ({every}), maintenance/maintenance (cron "
+        f"{options.get('maintenance_cron', MAINTENANCE_CRON)!r} UTC), reprocess/reprocess (manual)",
+        f"Run one now: PREFECT_API_URL={api_url} prefect deployment run ingest/ingest",
+        "Ctrl-C (or SIGTERM) stops serving" + (" and the Prefect server." if started else "."),
+    ]

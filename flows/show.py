@@ -7,7 +7,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from storage.db import connect
+from flows.console import print_table
+from storage.db import connect, writer_busy
 from storage.status import feed_health, last_runs, table_counts
 
 
@@ -45,9 +46,11 @@ def page_line(page: dict) -> str:
 def print_status(console: Console, db: Path) -> None:
     with connect(db, read_only=True) as con:
         runs, feeds, counts = last_runs(con), feed_health(con), table_counts(con)
-    console.print(_table("Tables", ["table", "rows"], counts))
-    console.print(_table("Last runs", ["run", "started", "status", "feeds", "304", "new articles", "skips",
-                                       "new events"], runs))
-    console.print(_table("Feed health", ["feed", "last status", "last success", "failures in a row", "bozo",
-                                         "last error"], feeds))
+    if not writer_busy(db):  # a run still `running` with nobody holding the lock died (or lost its database)
+        runs = [(*r[:2], "failed (interrupted)" if r[2] == "running" else r[2], *r[3:]) for r in runs]
+    print_table(_table("Tables", ["table", "rows"], counts), console)
+    print_table(_table("Last runs", ["run", "started", "status", "feeds", "304", "new articles", "skips",
+                                     "new events"], runs), console)
+    print_table(_table("Feed health", ["feed", "last status", "last success", "failures in a row", "bozo",
+                                       "last error"], feeds), console)
     console.print(f"Database: [bold]{db}[/bold]")

@@ -212,7 +212,7 @@ def phase_timers():
 
     timings: dict[str, float] = defaultdict(float)
     peaks = PEAK_RSS_AFTER
-    names = ["flush_spools", "poll", "store_entries", "collect_entries", "dedupe_task", "store_payload", "store_events", "store_extractions",
+    names = ["flush_spools", "poll", "store_entries", "collect_entries", "store_payload", "store_events", "store_extractions",
              "send_alerts", "finish_run", "publish_artifacts"]
     originals = {n: getattr(ingest_module, n) for n in names if hasattr(ingest_module, n)}
 
@@ -280,7 +280,7 @@ def throughput(work: Path, pages: int) -> dict:
 
 
 TOP_PHASES = ("flush_spools", "poll", "store_entries", "store_events", "send_alerts", "finish_run", "publish_artifacts")
-OWN_PHASES = ("poll", "dedupe_task", "store_payload", "store_extractions", "send_alerts", "finish_run",
+OWN_PHASES = ("poll", "store_payload", "store_extractions", "send_alerts", "finish_run",
               "publish_artifacts")
 
 

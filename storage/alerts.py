@@ -167,7 +167,8 @@ def feed_health(con) -> list[dict[str, Any]]:
     """Every feed's failure streak and last error."""
     return _rows(
         con.execute(
-            "SELECT url, name, consecutive_failures, last_status, last_error, last_success_at FROM feeds ORDER BY name"
+            "SELECT url, name, consecutive_failures, last_status, last_error, last_success_at, empty_polls FROM feeds "
+            "ORDER BY name"
         )
     )
 

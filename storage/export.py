@@ -29,7 +29,7 @@ ACLED_COLUMNS = (
     "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
-EXTRA_COLUMNS = ("event_id", "iso2", "n_sources", "n_articles", "source_urls", "fatalities_low", "fatalities_high",
+EXTRA_COLUMNS = ("event_id", "iso2", "n_sources", "n_outlets", "n_articles", "source_urls", "fatalities_low", "fatalities_high",
                  "wounded", "abducted", "first_seen", "last_seen", "version", "extractor_version")
 # ACLED interaction codes by our actor kinds (tasks/extract/data/actors.json): 1 state forces, 2 rebel groups,
 # 3 political militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces; interaction is the two
@@ -74,7 +74,7 @@ def acled_query(since: date | None) -> str:
                e.iso, e.region, e.country, e.admin1, e.admin2, NULL::VARCHAR AS admin3, e.location,
                e.latitude, e.longitude, e.geo_precision, e.sources AS source, NULL::VARCHAR AS source_scale,
                e.notes, e.fatalities, NULL::VARCHAR AS tags, epoch(e.last_seen)::BIGINT AS timestamp,
-               e.event_id, e.iso2, e.n_sources, e.n_articles, array_to_string(e.source_urls, '{LIST_SEPARATOR}')
+               e.event_id, e.iso2, e.n_sources, e.n_outlets, e.n_articles, array_to_string(e.source_urls, '{LIST_SEPARATOR}')
                AS source_urls, e.fatalities_low, e.fatalities_high, e.wounded, e.abducted, e.first_seen,
                e.last_seen, e.version, e.extractor_version
         FROM events_v e

@@ -16,9 +16,13 @@ from storage.bulk import insert_records
 from storage.db import transaction
 from tasks.models import Article, FeedResult, FeedState, Skip
 
-# Reasons after which an entry is not fetched again (transient ones, like timeouts or 5xx, are retried next run).
+# Reasons after which an entry is not fetched again. Transient ones (timeouts, 5xx, an unreachable robots.txt, a
+# length mismatch, a dead worker) are retried on later runs, until the entry has had them in `final_after_runs`
+# distinct runs: a page that hangs forever costs a few runs, not every run. Our own budgets are not the page's
+# fault, nor is a robots.txt that is down (its entries wait for it), and never count.
 FINAL_SKIPS = ("robots", "not_html", "too_large", "empty_extraction", "http_404", "http_410", "blocked_address",
-               "bad_scheme", "redirect_loop")
+               "bad_scheme", "bad_url", "redirect_loop")
+NOT_COUNTED = ("host_budget", "run_budget", "robots_unavailable")
 
 ARTICLE_TYPES = {
     "url_key": "VARCHAR", "url": "VARCHAR", "canonical_url": "VARCHAR", "feed": "VARCHAR", "title": "VARCHAR",
@@ -31,7 +35,7 @@ SKIP_TYPES = {"run_id": "VARCHAR", "stage": "VARCHAR", "url": "VARCHAR", "url_ke
 FEED_TYPES = {
     "url": "VARCHAR", "name": "VARCHAR", "language": "VARCHAR", "countries": "VARCHAR[]", "etag": "VARCHAR",
     "last_modified": "VARCHAR", "last_status": "INTEGER", "last_error": "VARCHAR", "last_polled_at": "TIMESTAMPTZ",
-    "last_success_at": "TIMESTAMPTZ", "consecutive_failures": "INTEGER", "bozo": "VARCHAR",
+    "last_success_at": "TIMESTAMPTZ", "consecutive_failures": "INTEGER", "bozo": "VARCHAR", "empty_polls": "INTEGER",
 }
 
 
@@ -40,14 +44,17 @@ def feed_states(con) -> dict[str, FeedState]:
     return {r[0]: FeedState(*r) for r in rows}
 
 
-def known_url_keys(con, keys: list[str]) -> set[str]:
-    """Keys already stored as articles, or skipped for a reason that will not change on a retry."""
+def known_url_keys(con, keys: list[str], final_after_runs: int = 3) -> set[str]:
+    """Keys already stored as articles, skipped for a reason that will not change on a retry, or skipped for
+    transient reasons in `final_after_runs` distinct runs."""
     if not keys:
         return set()
     rows = con.execute(
         "SELECT url_key FROM articles WHERE url_key IN (SELECT unnest($keys)) "
-        "UNION SELECT url_key FROM skips WHERE url_key IN (SELECT unnest($keys)) AND reason IN (SELECT unnest($final))",
-        {"keys": keys, "final": list(FINAL_SKIPS)},
+        "UNION SELECT url_key FROM skips WHERE url_key IN (SELECT unnest($keys)) AND reason IN (SELECT unnest($final)) "
+        "UNION SELECT url_key FROM skips WHERE url_key IN (SELECT unnest($keys)) "
+        "AND reason NOT IN (SELECT unnest($not_counted)) GROUP BY url_key HAVING count(DISTINCT run_id) >= $runs",
+        {"keys": keys, "final": list(FINAL_SKIPS), "not_counted": list(NOT_COUNTED), "runs": final_after_runs},
     ).fetchall()
     return {r[0] for r in rows}
 
@@ -69,12 +76,40 @@ def start_run(con, run_id: str, flow: str, now: datetime) -> None:
                 "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, now])
 
 
+def abandon_runs(con, now: datetime) -> int:
+    """Mark every run still `running` as failed: called by a run that holds the writer lock, so none of them is
+    alive (killed, or its database was locked when it tried to record its end)."""
+    count = con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0]
+    con.execute("UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, $now), "
+                "summary = coalesce(summary, '{\"error\": \"interrupted: the run ended without recording its end\"}') "
+                "WHERE status = 'running'", {"now": now})
+    return count
+
+
+def mark_run_failed(db_path, run_id: str, started: datetime, error: BaseException) -> bool:
+    """Record that a run failed, if the database can be opened at once; else the next run does it
+    (`abandon_runs`). Never raises: the run's own error is what the caller reports."""
+    from storage.db import connect
+
+    message = json.dumps({"error": f"{type(error).__name__}: {error}"[:500]})
+    try:
+        with connect(db_path, retry=(0.5,)) as con:
+            con.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, 'ingest', ?, 'failed') "
+                        "ON CONFLICT (run_id) DO NOTHING", [run_id, started])
+            con.execute("UPDATE runs SET status = 'failed', finished_at = now(), summary = ? WHERE run_id = ?",
+                        [message, run_id])
+        return True
+    except Exception:  # noqa: BLE001 - best effort: abandon_runs covers it next time
+        return False
+
+
 def feed_row(result: FeedResult, now: datetime) -> dict:
     spec, ok = result.feed, result.error is None
     return {"url": spec.url, "name": spec.name, "language": spec.language, "countries": list(spec.countries),
             "etag": result.etag, "last_modified": result.last_modified, "last_status": result.status,
             "last_error": result.error, "last_polled_at": now, "last_success_at": now if ok else None,
-            "consecutive_failures": 0 if ok else 1, "bozo": result.bozo}
+            "consecutive_failures": 0 if ok else 1, "bozo": result.bozo,
+            "empty_polls": int(ok and result.status == 200 and not result.entries and not result.skips)}
 
 
 def article_row(article: Article, run_id: str, now: datetime) -> dict:
@@ -100,7 +135,9 @@ def save_batch(con, feeds: list[dict], articles: list[dict], skips: list[dict]) 
             "bozo = CASE WHEN excluded.last_status = 304 THEN feeds.bozo ELSE excluded.bozo END, "
             "last_success_at = coalesce(excluded.last_success_at, feeds.last_success_at), "
             "consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0 "
-            "ELSE feeds.consecutive_failures + 1 END",
+            "ELSE feeds.consecutive_failures + 1 END, "
+            "empty_polls = CASE WHEN excluded.last_status = 304 OR excluded.last_error IS NOT NULL THEN feeds.empty_polls "
+            "WHEN excluded.empty_polls = 1 THEN feeds.empty_polls + 1 ELSE 0 END",
         )
 
 

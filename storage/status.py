@@ -12,7 +12,7 @@ def table_counts(con) -> list[tuple[str, int]]:
 
 def last_runs(con, limit: int = 5) -> list[tuple]:
     return con.execute(
-        "SELECT left(run_id, 8), strftime(started_at, '%Y-%m-%d %H:%M:%S'), status, feeds_polled, "
+        "SELECT right(run_id, 12), strftime(started_at, '%Y-%m-%d %H:%M:%S'), status, feeds_polled, "
         "feeds_not_modified, new_articles, skips, events_new FROM runs ORDER BY started_at DESC LIMIT ?", [limit]
     ).fetchall()
 

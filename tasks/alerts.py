@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
+from tasks.config import RulesFile, RuleSpec, check_rules
 from tasks.errors import ConfigError
 from tasks.text import fold
 
@@ -25,7 +25,6 @@ REVISION_FIELDS = ("fatalities", "fatalities_low", "fatalities_high", "location"
 PRECISION = {1: "exact day", 2: "within a week", 3: "month only"}
 GEO_PRECISION = {1: "town", 2: "near town / part of region", 3: "region or country only"}
 _LIST_CONDITIONS = ("countries", "admin1", "places", "event_types", "sub_event_types", "actors")
-_RULE_KEYS = {*_LIST_CONDITIONS, "min_fatalities", "min_confidence", "digest", "on_revision", "channels"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,7 @@ class Send:
 class Message:
     title: str
     body: str
+    severity: str = "info"  # Apprise's notify type: info | success | warning | failure
 
 
 # --- rules file ---------------------------------------------------------------------------------------------
@@ -116,16 +116,6 @@ def channel_id(url: str, name: str | None = None) -> str:
     return f"{scheme}:{hashlib.sha1(url.encode()).hexdigest()[:12]}"
 
 
-def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str | int | float):
-        return (str(value),)
-    if isinstance(value, list):
-        return tuple(str(v) for v in value)
-    raise ConfigError(f"{where}: expected a list of strings, got {type(value).__name__}")
-
-
 def _channel(ref: str, named: Mapping[str, Channel], where: str) -> Channel:
     if ref in named:
         return named[ref]
@@ -134,71 +124,42 @@ def _channel(ref: str, named: Mapping[str, Channel], where: str) -> Channel:
     return Channel(channel_id(ref), ref)
 
 
-def _rule(name: str, spec: Any, named: Mapping[str, Channel]) -> Rule:
+def _rule(name: str, spec: RuleSpec, named: Mapping[str, Channel]) -> Rule:
     where = f"rule {name!r}"
-    if not isinstance(spec, dict):
-        raise ConfigError(f"{where}: expected a mapping of conditions")
-    unknown = set(spec) - _RULE_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    channels = tuple(_channel(ref, named, where) for ref in _as_tuple(spec.get("channels"), where))
+    channels = tuple(_channel(ref, named, where) for ref in spec.channels)
     if not channels:
         raise ConfigError(f"{where}: no channels")
-    lists = {key: _as_tuple(spec.get(key), f"{where}.{key}") for key in _LIST_CONDITIONS}
-    lists["countries"] = tuple(c.upper() for c in lists["countries"])
-    try:
-        min_fat = None if spec.get("min_fatalities") is None else int(spec["min_fatalities"])
-        min_conf = None if spec.get("min_confidence") is None else float(spec["min_confidence"])
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: min_fatalities / min_confidence must be numbers") from exc
+    lists = {key: tuple(getattr(spec, key)) for key in _LIST_CONDITIONS}
     return Rule(
         name,
         channels,
         **lists,
-        min_fatalities=min_fat,
-        min_confidence=min_conf,
-        digest=bool(spec.get("digest", False)),
-        on_revision=bool(spec.get("on_revision", True)),
+        min_fatalities=spec.min_fatalities,
+        min_confidence=spec.min_confidence,
+        digest=spec.digest,
+        on_revision=spec.on_revision,
     )
 
 
-def parse_rules(data: Any) -> Rules:
-    """Build Rules from the parsed YAML document."""
-    if not isinstance(data, dict):
-        raise ConfigError("alert rules: expected a mapping with `channels:` and `rules:`")
-    channels = data.get("channels") or {}
-    if not isinstance(channels, dict):
-        raise ConfigError("alert rules: `channels:` must map names to Apprise URLs")
-    named = {str(k): Channel(str(k), str(v)) for k, v in channels.items()}
-    rules = data.get("rules") or {}
-    if not isinstance(rules, dict):
-        raise ConfigError("alert rules: `rules:` must map rule names to conditions")
-    ops = tuple(_channel(ref, named, "ops") for ref in _as_tuple(data.get("ops"), "ops"))
-    options = data.get("options") or {}
+def build_rules(checked: RulesFile) -> Rules:
+    """Rules from the checked rules file: channel names resolved, every rule built."""
+    named = {k: Channel(k, v) for k, v in checked.channels.items()}
     return Rules(
-        rules=tuple(_rule(str(name), spec, named) for name, spec in rules.items()),
-        ops=ops,
-        max_age_hours=float(options.get("max_age_hours", 72)),
-        max_attempts=int(options.get("max_attempts", 10)),
-        timeout=float(options.get("timeout", 5)),
+        rules=tuple(_rule(name, spec, named) for name, spec in checked.rules.items()),
+        ops=tuple(_channel(ref, named, "ops") for ref in checked.ops),
+        max_age_hours=checked.options.max_age_hours,
+        max_attempts=checked.options.max_attempts,
+        timeout=checked.options.timeout,
     )
 
 
 def load_rules(path: str | Path) -> Rules:
-    """Read and check the rules file once; any problem is a ConfigError of one line."""
-    path = Path(path)
+    """Read and check the rules file once; any problem is a ConfigError of one line naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"alert rules file not found: {path}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"alert rules file {path}{line}: not valid YAML") from exc
-    try:
-        return parse_rules(data)
+        return build_rules(check_rules(Path(path)))
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        text = str(exc)
+        raise ConfigError(text if str(path) in text else f"{path}: {text}") from None
 
 
 # --- matching -----------------------------------------------------------------------------------------------
@@ -382,19 +343,31 @@ def render_digest(rule: Rule, sends: Sequence[Send], limit: int = 50) -> Message
 def feed_transitions(
     feeds: Sequence[Mapping[str, Any]], reported: Mapping[str, str], threshold_runs: int
 ) -> list[tuple[str, str, Message]]:
-    """Feeds that just died (≥ threshold failures in a row, not yet reported) or recovered: (url, state, message)."""
+    """Feeds that just died (≥ threshold failures in a row), went empty (≥ threshold polls in a row answered with
+    no entry) or recovered, each not yet reported: (url, state, message)."""
     out = []
     for feed in feeds:
         url, name, failures = feed["url"], feed.get("name") or feed["url"], int(feed.get("consecutive_failures") or 0)
+        empty = int(feed.get("empty_polls") or 0)
         if failures >= threshold_runs and reported.get(url) != "dead":
             error = feed.get("last_error") or f"HTTP {feed.get('last_status')}"
             body = (
                 f"Feed {name} ({url}) has failed {failures} runs in a row.\nLast error: {error}\n"
                 f"Last success: {feed.get('last_success_at') or 'never'}"
             )
-            out.append((url, "dead", Message(f"[ops] feed dead: {name}", body)))
-        elif failures == 0 and reported.get(url) == "dead":
+            out.append((url, "dead", Message(f"[ops] feed dead: {name}", body, severity="failure")))
+        elif not failures and empty >= threshold_runs and reported.get(url) != "empty":
+            body = (
+                f"Feed {name} ({url}) answers but gave no entry {empty} polls in a row: is it still an RSS or "
+                "Atom feed (not a JSON Feed or an HTML page), and still at this address?"
+            )
+            out.append((url, "empty", Message(f"[ops] feed gives no entries: {name}", body, severity="warning")))
+        elif failures == 0 and empty == 0 and reported.get(url) in ("dead", "empty"):
             out.append(
-                (url, "recovered", Message(f"[ops] feed recovered: {name}", f"Feed {name} ({url}) answers again."))
+                (
+                    url,
+                    "recovered",
+                    Message(f"[ops] feed recovered: {name}", f"Feed {name} ({url}) answers again.", severity="success"),
+                )
             )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from datetime import UTC, datetime
 
@@ -14,6 +15,8 @@ MIN_TEXT_CHARS = 150  # below this, trafilatura found no article body
 MIN_SUMMARY_CHARS = 80  # a feed summary shorter than this is not worth keeping as the article
 _TAGS = re.compile(r"<[^>]+>")
 _DATE_PARAMS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"}
+# trafilatura's "discarding data: URL" warning is its soft failure, checked here (None) and stored as a skip.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def summary_text(entry: Entry) -> str:

@@ -8,32 +8,74 @@ pool workers, which then import only what they run (the task is `flows.pipeline.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tasks.extract import EXTRACTOR_VERSION, extract
-from tasks.models import ExtractedArticle, Extraction
+from tasks.isolate import describe
+from tasks.models import ExtractedArticle, Extraction, Skip
 
 log = logging.getLogger(__name__)
+INLINE_MAX_CHARS = 20_000  # longer texts are only extracted in a pool worker, under the time budget
 
 
-def safe_extract(row: dict) -> Extraction:
-    """The extractor's verdict; an article it cannot read becomes not relevant (logged), never a failed run."""
-    published = row["published"].date().isoformat() if row["published"] else None
+class ExtractTimeout(Exception):
+    """The article used up its extraction time budget."""
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise ExtractTimeout in the block after `seconds` (SIGALRM: only in a process's main thread, which is where
+    pool workers run their tasks; elsewhere the block runs unbounded, which is why long texts go to the pool)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise ExtractTimeout(f"over the {seconds:g} s extraction budget")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return extract(row["title"] or "", row["text"], published, row["language"], url=row["canonical_url"])
-    except Exception as exc:  # noqa: BLE001 - bad input is data: one unreadable article must not stop a run
-        log.warning("extraction failed for %s: %s: %s", row["canonical_url"], type(exc).__name__, exc)
-        return Extraction(relevant=False, language=row["language"], extractor_version=EXTRACTOR_VERSION)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
-def extract_article(row: dict) -> ExtractedArticle:
+def empty_extraction(row: dict) -> Extraction:
+    return Extraction(relevant=False, language=row["language"], extractor_version=EXTRACTOR_VERSION)
+
+
+def safe_extract(row: dict, budget: float | None = None) -> tuple[Extraction, Skip | None]:
+    """The extractor's verdict within the time budget; an article it cannot read, or not in time, gets an empty
+    extraction and a skip (`extract_timeout`, or `exception` with the class and message), never a failed run."""
+    published = row["published"].date().isoformat() if row["published"] else None
+    url = row["canonical_url"]
+    try:
+        with time_budget(budget):
+            return extract(row["title"] or "", row["text"], published, row["language"], url=url), None
+    except ExtractTimeout as exc:
+        skip = Skip("extract", "extract_timeout", url, f"{exc}; {len(row['text'])} characters of text")
+    except Exception as exc:  # noqa: BLE001 - the isolation boundary around the extractor
+        skip = Skip("extract", "exception", url, describe(exc))
+    log.warning("extraction gave up on %s: %s %s", url, skip.reason, skip.detail)
+    return empty_extraction(row), skip
+
+
+def extract_article(row: dict, budget: float | None = None) -> ExtractedArticle:
     """One stored article (a row of `storage.ingest.articles_to_extract`) through the extractor."""
-    if row["duplicate_of"]:
-        extraction = Extraction(relevant=False, language=row["language"], extractor_version=EXTRACTOR_VERSION)
-    else:
-        extraction = safe_extract(row)
+    extraction, skip = (empty_extraction(row), None) if row["duplicate_of"] else safe_extract(row, budget)
     return ExtractedArticle(url_key=row["url_key"], published=row["published"], extraction=extraction,
-                            duplicate_of=row["duplicate_of"])
+                            duplicate_of=row["duplicate_of"], skip=skip)
+
+
+def worker_died(row: dict, detail: str) -> ExtractedArticle:
+    """An article whose batch killed its worker twice: a transient skip, no extraction recorded (tried again)."""
+    skip = Skip("extract", "worker_died", row["canonical_url"], detail)
+    return ExtractedArticle(row["url_key"], row["published"], empty_extraction(row), row["duplicate_of"], skip)
 
 
 _warm_lock = threading.Lock()
@@ -49,7 +91,8 @@ def warm_up() -> None:
             _warm.append(True)
 
 
-def extract_articles(rows: list[dict]) -> list[ExtractedArticle]:
-    """A batch of stored articles through the extractor. Pure: runs inline or in a pool worker."""
+def extract_articles(rows: list[dict], budget: float | None = None) -> list[ExtractedArticle]:
+    """A batch of stored articles through the extractor, each within `budget` seconds. Pure: runs inline or in
+    a pool worker."""
     warm_up()
-    return [extract_article(row) for row in rows]
+    return [extract_article(row, budget) for row in rows]

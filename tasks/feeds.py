@@ -22,52 +22,63 @@ from urllib.parse import urldefrag
 import feedparser
 import feedparser.api
 import httpx
-import yaml
 from courlan import normalize_url
 from courlan.clean import clean_url
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.checkpoint import checkpoint
-from tasks.errors import ConfigError
+from tasks.config import check_feeds
 from tasks.http import Fetch, get_ok
+from tasks.isolate import guarded
 from tasks.models import Entry, FeedResult, FeedSpec, FeedState, Skip
 from tasks.settings import Settings
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.DOTALL | re.IGNORECASE)
 _ELEMENT = re.compile(rb"<\w")
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]+|[0-9]+);")
 _feedparser_replace_doctype = feedparser.api.replace_doctype
+
+
+def _valid_char(code: int) -> bool:
+    """XML 1.0's Char production."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _char_ref(match: re.Match) -> bytes:
+    digits = match.group(1)
+    if len(digits) > 8:  # past U+10FFFF whatever it says, and too long for the loose parser's int()
+        return b"&#xFFFD;"
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return match.group(0) if _valid_char(code) else b"&#xFFFD;"
+
+
+def fix_char_refs(data: bytes) -> bytes:
+    """Character references that name no XML character (a lone surrogate, NUL, past U+10FFFF, a 40-digit number)
+    become U+FFFD: expat rejects them and feedparser's loose parser then raises on them (chr(), UTF-8 encoding)."""
+    return _CHAR_REF.sub(_char_ref, data) if b"&#" in data else data
 
 
 def strip_doctype(data: bytes) -> tuple[str | None, bytes, dict]:
     """feedparser's `replace_doctype`, without any entity: the document type declaration (and the entities
-    it declares) removed when it comes before the root element. Called by feedparser on UTF-8 bytes."""
+    it declares) removed when it comes before the root element, and bad character references replaced.
+    Called by feedparser on UTF-8 bytes, before either of its parsers sees them."""
     version = _feedparser_replace_doctype(data[:4096])[0]  # 'rss091n' for Netscape's DTD, else None
     found = _DOCTYPE.search(data)
     if found and not _ELEMENT.search(data, 0, found.start()):
         data = data[: found.start()] + data[found.end() :]
-    return version, data, {}
+    return version, fix_char_refs(data), {}
 
 
 feedparser.api.replace_doctype = strip_doctype  # the one hook feedparser offers between decoding and parsing
 
 
 def load_feeds(path: Path, base_url: str | None = None) -> list[FeedSpec]:
-    """The enabled feeds of a feeds file; `{{BASE}}` in URLs is replaced by base_url (the demo's server)."""
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read feeds file {path}: {exc}") from None
-    specs = []
-    for n, item in enumerate(doc.get("feeds") or [], 1):
-        if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
-            raise ConfigError(f"{path}: feed #{n} needs at least a name and a url")
-        url = str(item["url"]).replace("{{BASE}}", base_url or "")
-        spec = FeedSpec(name=str(item["name"]), url=url, language=item.get("language"),
-                        countries=tuple(item.get("countries") or ()), enabled=bool(item.get("enabled", True)))
-        if spec.enabled:
-            specs.append(spec)
-    return specs
+    """The enabled feeds of a feeds file, checked whole (tasks/config.py); `{{BASE}}` in URLs is replaced by
+    base_url (the demo's server)."""
+    checked = check_feeds(path)
+    return [FeedSpec(name=f.name, url=f.url.replace("{{BASE}}", base_url or ""), language=f.language,
+                     countries=tuple(f.countries), enabled=f.enabled) for f in checked.feeds if f.enabled]
 
 
 def canonical_url(url: str) -> str:
@@ -109,22 +120,39 @@ def read_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple
     skips: list[Skip] = []
     seen: set[str] = set()
     for n, item in enumerate(parsed.entries, 1):
-        link = (item.get("link") or "").strip()
         where = f"{spec.url}#entry-{n}"
-        if not link.startswith(("http://", "https://")):
-            reason = "no_link" if not link else "bad_link"
-            skips.append(Skip("feed", reason, where, f"{(item.get('title') or '')[:80]!r} link={link[:120]!r}"))
-            continue
-        canon = canonical_url(link)
-        key = url_key(canon)
-        if key in seen:
-            skips.append(Skip("feed", "duplicate_entry", where, f"same link as an earlier entry: {canon[:200]}"))
-            continue
-        seen.add(key)
-        entries.append(Entry(feed=spec.name, url=link, canonical_url=canon, url_key=key,
-                             title=(item.get("title") or "").strip(), summary=(item.get("summary") or "").strip(),
-                             published=_entry_date(item), guid=item.get("id")))
+        result = guarded("feed", where, read_entry, spec, item, where)
+        if isinstance(result, Entry) and result.url_key in seen:
+            result = Skip("feed", "duplicate_entry", where, f"same link as an earlier entry: {result.canonical_url[:200]}")
+        if isinstance(result, Entry):
+            seen.add(result.url_key)
+            entries.append(result)
+        else:
+            skips.append(result)
     return entries, skips, bozo
+
+
+def usable_link(link: str) -> str | None:
+    """Why a link cannot be fetched (`no_link`, `bad_link`, `bad_url`), or None when it can."""
+    if not link:
+        return "no_link"
+    if not link.startswith(("http://", "https://")):
+        return "bad_link"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in link):  # DEL is valid XML; no client can send it
+        return "bad_url"
+    return None
+
+
+def read_entry(spec: FeedSpec, item, where: str) -> Entry | Skip:
+    """One feedparser entry as an Entry with its canonical link, or the Skip saying why not."""
+    link = (item.get("link") or "").strip()
+    reason = usable_link(link)
+    if reason:
+        return Skip("feed", reason, where, f"{(item.get('title') or '')[:80]!r} link={link[:120]!r}")
+    canon = canonical_url(link)
+    return Entry(feed=spec.name, url=link, canonical_url=canon, url_key=url_key(canon),
+                 title=(item.get("title") or "").strip(), summary=(item.get("summary") or "").strip(),
+                 published=_entry_date(item), guid=item.get("id"))
 
 
 def parse_feed(spec: FeedSpec, body: bytes, headers: dict | None = None) -> tuple[list[Entry], str | None]:
@@ -162,7 +190,17 @@ def poll_feeds(client: httpx.Client, specs: list[FeedSpec], states: dict[str, Fe
     """Poll a group of feeds concurrently (threads: the work is waiting on the network), results in order."""
     workers = max(1, min(settings.page_workers, len(specs)))
     with ThreadPoolExecutor(workers, thread_name_prefix="feed") as pool:
-        return list(pool.map(lambda spec: poll_feed(client, spec, states.get(spec.url), settings), specs))
+        return list(pool.map(lambda spec: poll_feed_guarded(client, spec, states.get(spec.url), settings), specs))
+
+
+def poll_feed_guarded(client: httpx.Client, spec: FeedSpec, state: FeedState | None, settings: Settings) -> FeedResult:
+    """`poll_feed` inside the isolation boundary: an exception nobody foresaw fails this feed, not the run."""
+    result = guarded("feed", spec.url, poll_feed, client, spec, state, settings)
+    if isinstance(result, FeedResult):
+        return result
+    return FeedResult(feed=spec, status=None, error=f"exception: {result.detail}"[:300],
+                      etag=state.etag if state else None, last_modified=state.last_modified if state else None,
+                      skips=(result,))
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)

@@ -156,3 +156,4 @@ class ExtractedArticle:
     published: datetime | None
     extraction: Extraction
     duplicate_of: str | None = None
+    skip: Skip | None = None  # extract_timeout / exception (stored with an empty extraction) or worker_died (not)

@@ -17,23 +17,14 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from storage.alerts import (
-    feed_health,
-    load_event_alerts,
-    load_ledger,
-    ops_states,
-    record_ops_notice,
-    record_sends,
-)
-from storage.db import connect, transaction
-from tasks.alerts import Channel, Message, Rules, Send, feed_transitions, load_rules, plan_sends, render, render_digest
+from tasks.alerts import Channel, Message, Rules, Send, load_rules, render, render_digest
 from tasks.errors import AlertError
 
 log = logging.getLogger(__name__)
@@ -114,10 +105,23 @@ def resolve_url(
         if not env.get(name):
             raise AlertError(f"channel {channel.channel_id}: environment variable {name} is not set")
         secrets.append(env[name])
-        return env[name]
+        return env[name] if verbatim_at(channel.url, match.start()) else quote(env[name], safe="")
 
     url = _PLACEHOLDER.sub(fill, channel.url)
     return Resolved(url, tuple(s for value in (*secrets, url) for s in _variants(value)))
+
+
+def verbatim_at(template: str, start: int) -> bool:
+    """Is a placeholder at `start` of a channel URL inserted as is? Yes when it stands for the scheme or the whole
+    URL (`${SLACK_WEBHOOK_URL}`) or for the host (`json://${HOST}/x`); no inside the user, password, path or query,
+    where a secret's `/ @ : + % ? #` would change the URL's meaning and is percent-encoded."""
+    scheme_end = template.find("://")
+    if scheme_end < 0 or start < scheme_end + 3:
+        return True
+    netloc_end = min((i for i in (template.find(c, scheme_end + 3) for c in "/?#") if i >= 0), default=len(template))
+    if start >= netloc_end:
+        return False
+    return start > template.rfind("@", scheme_end + 3, netloc_end)
 
 
 def _variants(value: str) -> tuple[str, ...]:
@@ -188,7 +192,14 @@ def _notify(url: str, message: Message, timeout: float) -> bool:
     plugin.socket_read_timeout = timeout
     sender = apprise.Apprise()
     sender.add(plugin)
-    return bool(sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT))
+    return bool(
+        sender.notify(
+            body=message.body,
+            title=message.title,
+            body_format=apprise.NotifyFormat.TEXT,
+            notify_type=apprise.NotifyType(message.severity),
+        )
+    )
 
 
 def send_message(
@@ -218,8 +229,6 @@ def send_message(
 
 # --- entry points: read what is due (short), send (no DB open), write the outcome (short) --------------------
 
-DbRef = str | os.PathLike | Callable[[], AbstractContextManager]
-
 
 @dataclass(frozen=True)
 class AlertStats:
@@ -231,13 +240,22 @@ class AlertStats:
     messages: int = 0
 
 
-def _open(db: DbRef) -> AbstractContextManager:
-    return db() if callable(db) else connect(Path(db))
+def render_safely(send: Send) -> Message:
+    """The message of one send; an event that cannot be rendered gets a minimal message, never a failed run."""
+    try:
+        return render(send)
+    except Exception as exc:  # noqa: BLE001 - the isolation boundary around one alert
+        log.warning("alert for event %s could not be rendered: %s", send.alert.event_id, type(exc).__name__)
+        return Message(
+            f"[{send.rule.name}] event {send.alert.event_id} v{send.alert.version}",
+            f"Event {send.alert.event_id} matched rule {send.rule.name}; its details could not be rendered "
+            f"({type(exc).__name__}).",
+        )
 
 
 def _batches(due: Sequence[Send]) -> list[tuple[Channel, Message, list[Send]]]:
     """One message per send, or one per (digest rule, channel) listing all its sends."""
-    singles = [(s.channel, render(s), [s]) for s in due if not s.rule.digest]
+    singles = [(s.channel, render_safely(s), [s]) for s in due if not s.rule.digest]
     groups: dict[tuple[str, str], list[Send]] = {}
     for s in due:
         if s.rule.digest:
@@ -286,33 +304,6 @@ def deliver(
         return [o for f in futures for o in f.result()]
 
 
-def send_pending_alerts(
-    db: DbRef,
-    rules: Rules,
-    now: datetime,
-    *,
-    env: Mapping[str, str] | None = None,
-    secret_loader: Callable[[str], str] = load_prefect_secret,
-) -> AlertStats:
-    """Send what is due for recent events; record each outcome. A channel failure is recorded, never raised.
-
-    `db` is a database path or a callable returning a context manager that yields a connection.
-    `env` holds the secrets for ${VAR} placeholders (default: the process environment).
-    """
-    env = os.environ if env is None else env
-    with _open(db) as con:
-        alerts = load_event_alerts(con, now - timedelta(hours=rules.max_age_hours))
-        ledger = load_ledger(con, [a.event_id for a in alerts])
-    due, skipped = plan_sends(rules, alerts, ledger)
-    outcomes = deliver(due, env, rules.timeout, secret_loader)
-    if outcomes:
-        with _open(db) as con, transaction(con):
-            record_sends(con, outcomes, now)
-    sent = sum(o["ok"] for o in outcomes)
-    messages = len({o["message"] for o in outcomes if o["ok"]})
-    return AlertStats(sent=sent, failed=len(due) - sent, skipped=skipped, messages=messages)
-
-
 def send_to_ops(
     rules: Rules,
     message: Message,
@@ -325,20 +316,6 @@ def send_to_ops(
     return any(r.ok for r in results)
 
 
-def check_feed_health(
-    db: DbRef, rules: Rules, threshold_runs: int, now: datetime, *, env: Mapping[str, str] | None = None
-) -> list[tuple[str, str]]:
-    """Report each feed that has failed `threshold_runs` runs in a row once, and its recovery once."""
-    with _open(db) as con:
-        transitions = feed_transitions(feed_health(con), ops_states(con, "feed"), threshold_runs)
-    reported = [(url, state) for url, state, message in transitions if send_to_ops(rules, message, env)]
-    if reported:
-        with _open(db) as con, transaction(con):
-            for url, state in reported:
-                record_ops_notice(con, "feed", url, state, "", now)
-    return reported
-
-
 def _rules_path(flow_run) -> Path:
     params = getattr(flow_run, "parameters", None) or {}
     for key in ("alerts", "rules", "alerts_path"):
@@ -349,16 +326,22 @@ def _rules_path(flow_run) -> Path:
     return resolve_settings().alerts_path or DEFAULT_ALERTS
 
 
+def failure_message(flow, flow_run, state) -> Message:
+    """`[ops] ingest run failed`, with the run, its final state and why: a failure-type message."""
+    kind = getattr(getattr(state, "type", None), "value", None) or str(getattr(state, "name", "failed"))
+    title = f"[ops] {getattr(flow, 'name', flow)} run {kind.lower()}"
+    body = (
+        f"Flow run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) ended {kind}: "
+        f"{getattr(state, 'message', '') or 'no message'}"
+    )
+    return Message(title, body, severity="failure")
+
+
 def notify_flow_failure(flow, flow_run, state, *, env: Mapping[str, str] | None = None) -> bool:
     """Prefect `on_failure` / `on_crashed` hook: tell the ops channels. Never raises."""
     try:
         rules = load_rules(_rules_path(flow_run))
-        title = f"[ops] flow {getattr(flow, 'name', flow)} {getattr(state, 'name', 'failed')}"
-        body = (
-            f"Run {getattr(flow_run, 'name', '?')} ({getattr(flow_run, 'id', '?')}) "
-            f"ended {getattr(state, 'type', '?')}: {getattr(state, 'message', '') or 'no message'}"
-        )
-        return send_to_ops(rules, Message(title, body), env)
+        return send_to_ops(rules, failure_message(flow, flow_run, state), env)
     except Exception as exc:  # a failure hook must never raise
         log.warning("could not send the flow failure notice: %s", type(exc).__name__)
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -13,7 +14,9 @@ from trafilatura.utils import decode_file
 
 from tasks.checkpoint import checkpoint
 from tasks.http import HTML_TYPES, Fetch, Robots, check_address, get_ok
+from tasks.isolate import guarded
 from tasks.models import Entry, Page, Skip
+from tasks.progress import report
 from tasks.settings import Settings
 
 _host_slots: dict[str, threading.BoundedSemaphore] = {}
@@ -49,20 +52,57 @@ def looks_binary(body: bytes) -> bool:
     return b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8", b"PK\x03\x04"))
 
 
-def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Settings) -> Page | Skip:
+class Budget:
+    """How long a run may spend on pages: `pages_budget` seconds from its first fetch, and `host_budget` seconds of
+    failed fetches (timeouts, errors) per host. Past either, the remaining entries are skipped as `run_budget` or
+    `host_budget` (transient, not counted against the page: the next run tries them), so a run of hanging pages
+    still ends within its 15-minute schedule."""
+
+    def __init__(self, settings: Settings, clock=time.monotonic):
+        self._settings, self._clock = settings, clock
+        self._started: float | None = None
+        self._spent: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def refusal(self, host: str) -> Skip | None:
+        """Why no more fetch may start for `host`, or None."""
+        with self._lock:
+            now = self._clock()
+            self._started = now if self._started is None else self._started
+            if now - self._started > self._settings.pages_budget:
+                return Skip("page", "run_budget", "", f"the run's {self._settings.pages_budget:g} s for pages are spent")
+            if self._spent.get(host, 0.0) > self._settings.host_budget:
+                return Skip("page", "host_budget", "", f"{host} used up {self._settings.host_budget:g} s of failed fetches")
+        return None
+
+    def charge(self, host: str, seconds: float) -> None:
+        with self._lock:
+            self._spent[host] = self._spent.get(host, 0.0) + seconds
+
+
+def fetch_page(client: httpx.Client, robots: Robots, entry: Entry, settings: Settings,
+               budget: Budget | None = None) -> Page | Skip:
     """The page of one entry, or a Skip saying why not. The address guard comes first: robots.txt of a
     private address is not fetched either."""
     try:
         check_address(entry.url, settings.allow_hosts)
     except Fetch as exc:
         return Skip("page", exc.reason, entry.url, exc.detail[:300])
-    if not robots.allowed(entry.url):
-        return Skip("page", "robots", entry.url, "disallowed by robots.txt")
+    verdict = robots.verdict(entry.url)
+    if verdict:
+        return Skip("page", verdict, entry.url, "disallowed by robots.txt" if verdict == "robots"
+                    else "robots.txt unreachable: tried again next run")
     host = urlsplit(entry.url).hostname or ""
+    refused = budget.refusal(host) if budget else None
+    if refused:
+        return Skip(refused.stage, refused.reason, entry.url, refused.detail)
+    started = time.monotonic()
     try:
         with _slot(host, settings.per_host):
             resp = get_ok(client, entry.url, settings, headers={"Accept": "text/html,application/xhtml+xml"})
     except Fetch as exc:
+        if budget:
+            budget.charge(host, time.monotonic() - started)
         return Skip("page", exc.reason, entry.url, exc.detail[:300])
     finally:
         checkpoint("page.fetched")
@@ -83,12 +123,20 @@ def _fetcher(workers: int) -> ThreadPoolExecutor:
         return _fetchers[workers]
 
 
-def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
+def fetch_pages(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings,
+                budget: Budget | None = None) -> list[Page | Skip]:
     """Fetch a batch concurrently (bounded by page_workers overall and per_host per host), in entry order."""
     pool = _fetcher(max(1, settings.page_workers))
-    return list(pool.map(lambda e: fetch_page(client, robots, e, settings), entries))
+
+    def one(entry: Entry) -> Page | Skip:
+        result = guarded("page", entry.url, fetch_page, client, robots, entry, settings, budget)
+        report("pages", advance=1)
+        return result
+
+    return list(pool.map(one, entries))
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
-def fetch_pages_task(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings) -> list[Page | Skip]:
-    return fetch_pages(client, robots, entries, settings)
+def fetch_pages_task(client: httpx.Client, robots: Robots, entries: list[Entry], settings: Settings,
+                     budget: Budget | None = None) -> list[Page | Skip]:
+    return fetch_pages(client, robots, entries, settings, budget)

@@ -32,6 +32,9 @@ class Settings:
     max_redirects: int = 5
     retries: int = 2
     retry_backoff: float = 0.5
+    retry_after_cap: float = 30.0  # a longer Retry-After is not waited for in the run: the next run tries
+    host_budget: float = 120.0  # seconds a host may make a run wait on pages that time out or fail
+    pages_budget: float = 600.0  # seconds after which a run starts no more page fetches (15-min schedule)
     per_host: int = 2
     page_workers: int = 8
     batch_size: int = 50
@@ -43,10 +46,12 @@ class Settings:
     report_lang: str = "en"  # en | fr
     page_port: int = 8643  # `sahelwatch serve` serves the page and /api/events on 127.0.0.1:page_port
     extract_chunk: int = 500  # articles extracted and clustered per round (bounds memory on a large backlog)
+    extract_budget: float = 30.0  # seconds of extraction per article; then it is stored with an extract_timeout skip
     allow_hosts: tuple[str, ...] = field(default=())  # private/loopback hosts explicitly allowed (tests, demo)
     respect_robots: bool = True
     base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)
     failing_feed_runs: int = 4
+    final_after_runs: int = 3  # runs with a transient skip after which an entry is not tried again
 
 
 def resolve_settings(

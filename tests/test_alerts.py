@@ -21,10 +21,11 @@ from aiosmtpd.smtp import AuthResult
 from conftest import free_port
 from typer.testing import CliRunner
 
+from flows.alerts import check_feed_health, send_pending_alerts
 from flows.alerts_cli import alerts_app
 from storage.db import connect
 from tasks.alerts import Channel, Message, load_rules
-from tasks.notify import check_feed_health, notify_flow_failure, send_message, send_pending_alerts
+from tasks.notify import notify_flow_failure, send_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 NOW = datetime(2025, 6, 6, 12, 0, tzinfo=UTC)
@@ -305,19 +306,25 @@ def test_cli_test_sends_a_sample_through_the_rules_channels_and_list_shows_sends
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     runner = CliRunner()
-    result = runner.invoke(alerts_app, ["test", "africa-corps", "--rules", str(FIXTURES / "rules.yaml")])
+    result = runner.invoke(alerts_app, ["test", "africa-corps", "--alerts", str(FIXTURES / "rules.yaml")])
     assert result.exit_code == 0, result.output
     (sample,) = hooks.at("/inline/")
     assert sample["title"].startswith("[TEST] [africa-corps]") and TOKEN not in result.output
 
-    bad = runner.invoke(alerts_app, ["test", "nope", "--rules", str(FIXTURES / "rules.yaml")])
+    bad = runner.invoke(alerts_app, ["test", "nope", "--alerts", str(FIXTURES / "rules.yaml")])
     assert bad.exit_code == 1 and "no alert rule named 'nope'" in bad.output and "Traceback" not in bad.output
 
     put_event(db, fixture_event("e-djibo"))
     send_pending_alerts(db, load_rules(FIXTURES / "rules.yaml"), NOW, env=env)
     listed = runner.invoke(alerts_app, ["list", "--db", str(db)], env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
-    assert "burkina-10" in listed.output and "dead-hook" in listed.output and "failed" in listed.output
+    assert "burkina-10" in listed.output and "dead-hook" in listed.output and "failed ×1" in listed.output
+    assert "· Djibo, BF · " in listed.output and "killed (v1)" in listed.output
+    failed = runner.invoke(alerts_app, ["list", "--db", str(db), "--failed"], env={"COLUMNS": "200"})
+    assert failed.exit_code == 0 and "Failed sends" in failed.output and "dead-hook" in failed.output
+    assert "sent " not in failed.output.replace("Failed sends", "")
+    monkeypatch.setenv("SAHELWATCH_DB", str(db))  # the same database resolution as every command
+    assert runner.invoke(alerts_app, ["list"], env={"COLUMNS": "200"}).output == listed.output
 
 
 def test_a_dead_feed_is_reported_once_and_its_recovery_once(db, rules, env, hooks):
@@ -347,10 +354,13 @@ def test_a_dead_feed_is_reported_once_and_its_recovery_once(db, rules, env, hook
 def test_a_flow_failure_hook_tells_the_ops_channel(env, hooks):
     flow = SimpleNamespace(name="ingest")
     run = SimpleNamespace(name="brave-okapi", id="1234", parameters={"alerts": str(FIXTURES / "rules.yaml")})
-    state = SimpleNamespace(name="Failed", type="FAILED", message="Flow run encountered an exception: boom")
+    from prefect.states import Failed
+
+    state = Failed(message="Flow run encountered an exception: boom")  # the state Prefect hands the hook
     assert notify_flow_failure(flow, run, state, env=env) is True
     (notice,) = hooks.at("/ops/")
-    assert notice["title"] == "[ops] flow ingest Failed" and "boom" in notice["message"]
+    assert notice["title"] == "[ops] ingest run failed" and notice["type"] == "failure", notice
+    assert notice["message"] == "Flow run brave-okapi (1234) ended FAILED: Flow run encountered an exception: boom"
     missing = SimpleNamespace(name="x", id="y", parameters={"alerts": "/nonexistent/alerts.yaml"})
     assert notify_flow_failure(flow, missing, state, env=env) is False  # never raises from a hook
 

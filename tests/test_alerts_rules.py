@@ -48,9 +48,24 @@ def test_each_fixture_event_matches_exactly_the_rules_it_names(rules, event):
     [
         ("rules: [", "not valid YAML"),
         ("rules: {r: {channels: [nowhere]}}", "neither a channel"),
-        ("rules: {r: {places: [Gao]}}", "no channels"),
-        ("rules: {r: {cities: [Gao], channels: ['json://x']}}", "unknown key(s) cities"),
-        ("rules: {r: {min_fatalities: many, channels: ['json://x']}}", "must be numbers"),
+        ("rules: {r: {places: [Gao]}}", "rule 'r', key 'channels' is missing"),
+        ("rules: {r: {cities: [Gao], channels: ['json://x']}}", "rule 'r', unknown key 'cities'"),
+        (
+            "rules: {r: {min_fatalities: many, channels: ['json://x']}}",
+            "key 'min_fatalities': Input should be a valid integer",
+        ),
+        (
+            "rules: {r: {channels: ['json://x'], digest: 'yes'}}",
+            "rule 'r', key 'digest': expected true or false, got 'yes'",
+        ),
+        ("rules: {r: {channels: ['json://x'], countries: [XX]}}", "unknown country code 'XX'"),
+        (
+            "rules: {r: {channels: ['json://x'], on_revison: false}}",
+            "unknown key 'on_revison' (did you mean 'on_revision'?)",
+        ),
+        ("- a list\n- of rules", "expected a mapping"),
+        ("rules: 5", "key 'rules': Input should be a valid dictionary, got 5"),
+        ("options: {timeout: abc}", "options: key 'timeout': Input should be a valid number"),
     ],
 )
 def test_a_bad_rules_file_is_one_clear_config_error(tmp_path, text, fragment):

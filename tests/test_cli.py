@@ -23,7 +23,7 @@ def test_run_with_a_missing_feeds_file_is_one_clear_line(prefect_server, tmp_pat
     result = runner.invoke(app, ["run", "--db", str(tmp_path / "db.duckdb"), "--feeds", str(tmp_path / "no.yaml")])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: cannot read feeds file") and "Traceback" not in result.output
+    assert len(lines) == 1 and lines[0].startswith("error: feeds file not found:") and "Traceback" not in result.output
 
 
 def test_demo_twice_then_status(prefect_server, tmp_path, monkeypatch):

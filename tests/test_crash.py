@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # ~95 s: in CI on 3.11 only (.ci/run)
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SCENARIOS = 23
 
@@ -94,6 +95,7 @@ def dump_state(db: Path) -> dict:
 def instrument() -> None:
     """Kill points around every storage call of the flow and after every insert inside a transaction."""
     import flows.ingest
+    import flows.store
     import storage.events
     import storage.fingerprints
     import storage.ingest
@@ -110,10 +112,11 @@ def instrument() -> None:
 
         setattr(module, name, wrapped)
 
-    for name in ("flush_spools", "write_spool", "save_payload", "start_run", "finish_run", "store_events",
-                 "send_alerts", "publish_artifacts"):
+    for name in ("flush_spools", "start_run", "finish_run", "store_events", "send_alerts", "publish_artifacts"):
         if hasattr(flows.ingest, name):
             around(flows.ingest, name)
+    for name in ("write_spool", "save_payload", "dedupe_rows"):
+        around(flows.store, name)
     for module in (storage.ingest, storage.events):
         around(module, "insert_records")  # inside save_batch's and _write's transactions
     for name in dir(storage.fingerprints):

@@ -1,14 +1,17 @@
-"""Ops acceptance: a real `prefect server start`, the deployments served by `sahelwatch serve` in a subprocess,
-runs triggered through the API and on a schedule, against fixture feeds on a local ReplayServer.
+"""Ops acceptance: `sahelwatch serve` alone, in a subprocess, on a fresh machine: it starts its own real
+`prefect server start` (PREFECT_HOME under data/), serves the deployments against it, runs them on schedule and
+on request, against fixture feeds on a local ReplayServer, and SIGTERM stops everything it started.
 
-One server, one served process and one database for the whole module (starting Prefect costs ~15 s each);
+One served process (with its server) and one database for the whole module (starting Prefect costs ~15 s);
 the tests run in file order and build on each other:
 
+0. serve alone: its UI is announced, its files are under data/prefect, two scheduled ingest runs complete;
 1. an ingest run triggered through the API completes, stores the rows and creates its artifact;
 2. an analyst process holds the published snapshot open across two scheduled runs: both succeed, nothing is
    lost, and after reopening the analyst sees the second run's rows;
 3. overlapping run requests (two ingests and a maintenance at once) never run at the same time: the later ones
-   wait (ENQUEUE) and all complete; the server itself refuses a second ingest start with AwaitingConcurrencySlot.
+   wait (ENQUEUE) and all complete; the server itself refuses a second ingest start with AwaitingConcurrencySlot;
+4. SIGTERM: serve, its server, its flow runs and workers all exit; the port and the writer lock are free.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -33,7 +37,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "deploy"
 PREFECT = Path(sys.executable).with_name("prefect")
-INTERVAL = 25  # seconds between scheduled ingest runs while served
+INTERVAL = 20  # seconds between scheduled ingest runs while served
 START_TIMEOUT = 90
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
@@ -48,12 +52,15 @@ def wait_until(check, timeout: float, what: str, every: float = 0.5):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def prefect_env(home: Path, api_url: str | None = None) -> dict:
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
-           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
-           "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PYTHONPATH": str(ROOT)}
+def prefect_env(home: Path | None = None, api_url: str | None = None) -> dict:
+    """A fresh machine's environment: no PREFECT_HOME and no PREFECT_API_URL unless given."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
+    env.update({"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
+                "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+                "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
+                "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PYTHONPATH": str(ROOT)})
+    if home:
+        env["PREFECT_HOME"] = str(home)
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env
@@ -72,22 +79,6 @@ def stop(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("deploy")
-
-
-@pytest.fixture(scope="module")
-def api_url(workdir: Path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    log = (workdir / "server.log").open("w")
-    proc = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=prefect_env(workdir / "prefect-home"), stdout=log, stderr=subprocess.STDOUT,
-                            cwd=workdir)
-    try:
-        wait_until(lambda: _healthy(url) or proc.poll() is not None, START_TIMEOUT, "prefect server")
-        assert proc.poll() is None, (workdir / "server.log").read_text()[-3000:]
-        yield url
-    finally:
-        stop(proc)
 
 
 def _healthy(url: str) -> bool:
@@ -111,21 +102,33 @@ def db(workdir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def served(api_url: str, site: ReplayServer, db: Path, workdir: Path):
-    """`python -m flows.analyst_cli serve` (what `sahelwatch serve` runs), ingest every INTERVAL seconds."""
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def api_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
+
+
+@pytest.fixture(scope="module")
+def served(api_url: str, port: int, site: ReplayServer, db: Path, workdir: Path):
+    """`python -m flows.analyst_cli serve` (what `sahelwatch serve` runs), ingest every INTERVAL seconds, with no
+    Prefect API given: it starts its own server on `port`."""
     log = (workdir / "serve.log").open("w")
     cmd = [sys.executable, "-m", "flows.analyst_cli", "serve", "--db", str(db), "--feeds",
            str(FIXTURES / "feeds.yaml"), "--base-url", site.url, "--allow-host", "127.0.0.1",
-           "--interval", str(INTERVAL)]
-    proc = subprocess.Popen(cmd, env=prefect_env(workdir / "prefect-home", api_url), cwd=workdir, stdout=log,
-                            stderr=subprocess.STDOUT)
+           "--interval", str(INTERVAL), "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=prefect_env(), cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_until(lambda: len(api(api_url, "POST", "/deployments/filter", {})) == 3 or proc.poll() is not None,
-                   START_TIMEOUT, "three deployments")
+        wait_until(lambda: (_healthy(api_url) and len(api(api_url, "POST", "/deployments/filter", {})) == 3)
+                   or proc.poll() is not None, START_TIMEOUT, "three deployments")
         assert proc.poll() is None, (workdir / "serve.log").read_text()[-3000:]
+        proc.ready_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
         yield proc
     finally:
-        stop(proc)
+        if proc.poll() is None:
+            stop(proc)
 
 
 def api(url: str, method: str, path: str, body: dict | None = None):
@@ -163,6 +166,19 @@ def snapshot_count(path: Path, table: str = "articles") -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def test_serve_alone_starts_its_own_server_and_runs_on_schedule(api_url, served, db, workdir):
+    banner = (workdir / "serve.log").read_text()
+    assert f"Prefect UI: {api_url.removesuffix('/api')}" in banner
+    assert "Traceback" not in banner, banner[-3000:]
+    home = db.parent / "prefect"
+    assert (home / "prefect.db").exists() and (home / "server.log").exists(), "Prefect's files under data/prefect"
+    assert not (workdir / ".prefect").exists()
+    assert_scheduler_healthy(home / "server.log")
+    done = wait_until(lambda: len(c := [r for r in scheduled_done(api_url, served.ready_at)
+                                        if r["state_type"] == "COMPLETED"]) >= 2 and c, 90, "two scheduled runs")
+    assert len(done) >= 2
+
+
 def test_api_triggered_ingest_completes_stores_rows_and_creates_artifact(api_url, served, db):
     run = run_now(api_url, "ingest")
     final = wait_final(api_url, run.id)
@@ -192,13 +208,13 @@ out.write(f"reopened {con.execute('SELECT count(*) FROM articles').fetchone()[0]
 SCHEDULER_BUG = "Can't evaluate bulk DML statement"
 
 
-def assert_scheduler_healthy(workdir: Path) -> None:
+def assert_scheduler_healthy(server_log: Path) -> None:
     """prefect 3.8.8's scheduler service cannot insert runs under SQLAlchemy 2.1 (no scheduled run is ever
     created); it works with SQLAlchemy 2.0.x. Fail fast and say so rather than time out."""
     import sqlalchemy
 
     time.sleep(3)  # the scheduler loops every 2 s here
-    log = (workdir / "server.log").read_text(errors="replace")
+    log = server_log.read_text(errors="replace")
     assert SCHEDULER_BUG not in log, (
         f"the Prefect server's scheduler service fails with SQLAlchemy {sqlalchemy.__version__}: "
         "pin sqlalchemy>=2.0,<2.1 (2.0.58 verified) in pyproject.toml and requirements.lock")
@@ -216,7 +232,7 @@ def test_analyst_holding_the_snapshot_never_breaks_two_scheduled_runs(api_url, s
                                text=True)
     try:
         wait_until(lambda: log.exists() and log.read_text(), 30, "the analyst's first read")
-        assert_scheduler_healthy(workdir)
+        assert_scheduler_healthy(db.parent / "prefect" / "server.log")
         since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
         first = wait_until(lambda: scheduled_done(api_url, since), INTERVAL * 3 + 60, "a scheduled run")[0]
         shutil.copy(FIXTURES / "second" / "wire.xml", Path(site.root) / "feeds" / "wire.xml")
@@ -280,3 +296,26 @@ def test_server_refuses_a_second_concurrent_ingest_with_awaiting_slot(api_url, s
         time.sleep(10)
     assert held.status.value == "ACCEPT"
     assert refused.status.value == "REJECT" and refused.state.name == "AwaitingConcurrencySlot"
+
+
+def test_sigterm_stops_everything_serve_started(api_url, port, served, db):
+    from flows.prefect_server import descendants, port_free
+    from storage.db import writer_lock
+
+    family = descendants(served.pid)
+    assert family, "serve runs its Prefect server as a child"
+    served.send_signal(signal.SIGTERM)
+    served.wait(timeout=60)
+    wait_until(lambda: not [p for p in family if Path(f"/proc/{p}").exists() and not _zombie(p)], 30,
+               "every process serve started to exit")
+    assert port_free("127.0.0.1", port) and not _healthy(api_url)
+    assert served.returncode == 0 and "serve stopped" in (db.parent.parent / "serve.log").read_text()
+    with writer_lock(db):  # nothing holds the writer lock
+        pass
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True

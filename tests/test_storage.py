@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.ingest import flush_spools, store_payload
+from flows.store import flush_spools, store_payload
 from storage.db import connect
 from storage.ingest import article_row, feed_row, known_url_keys, save_batch, skip_row
 from storage.migrate import MIGRATIONS
