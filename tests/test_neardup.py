@@ -74,6 +74,7 @@ def test_pool_workers_import_only_the_stages_they_run():
     from tasks.batch import clean_batch
     from tasks.events import extract_articles
 
+    parallel._restart(parallel.pool())  # fresh workers: earlier tests ran their own functions (and imports) there
     assert parallel.submit(clean_batch, [], []).result() == ([], [], [])
     assert parallel.submit(extract_articles, []).result() == []
     loaded = parallel.submit(eval, "sorted(m for m in __import__('sys').modules if m in ('prefect', 'duckdb', "
