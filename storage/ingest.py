@@ -153,10 +153,11 @@ def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[
     """Stored articles not yet run through this extractor version, oldest first (duplicates included: they are
     linked to their first copy's events, not extracted)."""
     rows = con.execute(
-        "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url FROM articles a "
+        "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url, a.fetched_at "
+        "FROM articles a "
         "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = ? "
         "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT ?",  # first copies before copies
         [extractor_version, limit],
     ).fetchall()
-    names = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url")
+    names = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url", "fetched_at")
     return [dict(zip(names, row, strict=True)) for row in rows]

@@ -54,9 +54,10 @@ def safe_extract(row: dict, budget: float | None = None) -> tuple[Extraction, Sk
     extraction and a skip (`extract_timeout`, or `exception` with the class and message), never a failed run."""
     published = row["published"].date().isoformat() if row["published"] else None
     url = row["canonical_url"]
+    seen = row["fetched_at"].date().isoformat() if row.get("fetched_at") else None  # an undated article's day
     try:
         with time_budget(budget):
-            return extract(row["title"] or "", row["text"], published, row["language"], url=url), None
+            return extract(row["title"] or "", row["text"], published, row["language"], url=url, seen=seen), None
     except ExtractTimeout as exc:
         skip = Skip("extract", "extract_timeout", url, f"{exc}; {len(row['text'])} characters of text")
     except Exception as exc:  # noqa: BLE001 - the isolation boundary around the extractor

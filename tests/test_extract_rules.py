@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -548,3 +548,17 @@ def test_cameroons_anglophone_conflict_is_outside_the_region() -> None:
     far_north = "On 3 May 2024, Boko Haram fighters ambushed soldiers at Kolofata (Mayo-Sava, Far North), killing 3."
     assert not extract(None, note, None, None, "en").relevant
     assert extract(None, far_north, None, None, "en").relevant
+
+
+def test_an_undated_article_takes_the_day_the_pipeline_found_it() -> None:
+    from datetime import datetime
+
+    from tasks.events import safe_extract
+
+    row = {"title": "Burkina : cinq soldats tués près de Djibo", "text": "Cinq soldats ont été tués lundi dans une "
+           "embuscade près de Djibo, selon des sources sécuritaires.", "published": None, "language": "fr",
+           "canonical_url": "http://example.org/article", "fetched_at": datetime(2024, 6, 5, 9, 30, tzinfo=UTC)}
+    extraction, skip = safe_extract(row)
+    assert skip is None and extraction.events[0].event_date == "2024-06-03"  # the Monday before Wednesday 5 June
+    extraction, _ = safe_extract({**row, "fetched_at": None})
+    assert extraction.events[0].event_date is None

@@ -62,23 +62,25 @@ HABITUAL = re.compile(
 
 
 def extract(
-    title: str, text: str, published: str | None, language: str | None = None, url: str | None = None
+    title: str, text: str, published: str | None, language: str | None = None, url: str | None = None,
+    seen: str | None = None,
 ) -> Extraction:
     """The events an article reports (main event first), or relevant=False with none.
 
     Without a publication date, relative days resolve against a day found in the URL or the page text
-    (dates.reference_day); with none at all, event dates stay null rather than invented.
+    (dates.reference_day), else against `seen`, the day the pipeline found the article (minutes after a feed
+    listed it); with none at all, event dates stay null rather than invented.
     """
     text = text or ""
     title = title or headline(text)
     lang = language or _detect(f"{title}\n{text}")
-    reference, exact = reference_day(published, url, text)
+    reference, exact = _reference(published, url, text, seen)
     if is_arabic(f"{title} {text[:500]}"):
         event = arabic_event(title, text, reference, exact)
         return Extraction(event is not None, lang, (event,) if event else (), EXTRACTOR_VERSION)
     glossed_as = lang if lang in GLOSSED else "ha" if lang not in ("fr", "en") and looks_hausa(text) else None
     if glossed_as:
-        return _extract_glossed(title, text, published, url, glossed_as)
+        return _extract_glossed(title, text, published, url, glossed_as, seen)
     events = _read(title, text, lang, reference, exact)
     return Extraction(bool(events), lang, tuple(events), EXTRACTOR_VERSION)
 
@@ -102,11 +104,20 @@ def _read(title: str, text: str, lang: str, reference: date | None, exact: bool)
     return events
 
 
-def _extract_glossed(title: str, text: str, published: str | None, url: str | None, lang: str) -> Extraction:
+def _reference(published: str | None, url: str | None, text: str, seen: str | None) -> tuple[date | None, bool]:
+    reference, exact = reference_day(published, url, text)
+    if reference is None and seen:
+        return date.fromisoformat(seen[:10]), True
+    return reference, exact
+
+
+def _extract_glossed(
+    title: str, text: str, published: str | None, url: str | None, lang: str, seen: str | None = None
+) -> Extraction:
     """A Spanish, Portuguese, Italian, German or Hausa report: glossed into English words, read with the English
     rules, its evidence mapped back onto the original text."""
     body, head = gloss(text, lang), gloss(title, lang)
-    reference, exact = reference_day(published, url, body.text)
+    reference, exact = _reference(published, url, body.text, seen)
     events = [_unglossed(e, body, text) for e in _read(head.text, body.text, "en", reference, exact)]
     return Extraction(bool(events), lang, tuple(events), EXTRACTOR_VERSION)
 
