@@ -429,6 +429,26 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     return (named[0][1], 3, named[0][0]) if named else (None, None, None)
 
 
+STATED_COUNTRY = re.compile(
+    r"\b(?:took place|happened|occurred|(?:a|ont) (?:bien )?eu lieu|s'est (?:bien )?(?:produit|déroul)\w*|"
+    r"se sont (?:bien )?(?:produit|déroul)\w*)\s+(?:bien\s+)?(?:au|en|in|du côté|on the)\s+(?P<where>[\w' -]{3,25})",
+    re.IGNORECASE,
+)
+
+
+def _in_stated_country(place, p: Passage):
+    """ "Laghdaf, près de Fassala ... les arrestations ont bien eu lieu au Mali": a village the gazetteer lacks,
+    placed at a border town it is near, lies in the country the text says it happened in (no coordinates then)."""
+    if place is None or place.kind != "site":
+        return place
+    for s in p.sentences:
+        m = STATED_COUNTRY.search(s.text)
+        said = next((q for q in find_places(m.group("where")) if q.kind == "country"), None) if m else None
+        if said is not None and said.country != place.country:
+            return replace(place, country=said.country, admin1=None, admin2=None, latitude=None, longitude=None)
+    return place
+
+
 def _precision(place, near: bool) -> int:
     """1 the named town, 2 near it (or a site placed at the town it is near), 3 a region or the country."""
     if place.kind == "site" and place.latitude is not None:
@@ -661,6 +681,7 @@ def build_event(
 ) -> Event | None:
     """The Event a passage describes, or None when it is not located in a known country."""
     place, geo_precision, place_sentence = place_of(p, ctx, main)
+    place = _in_stated_country(place, p)
     region = _region(place, p, ctx)
     country = (place.country if place else None) or (region.country if region else None) or (
         ctx.countries[0] if ctx.countries else None

@@ -33,6 +33,9 @@ PREFECTURE = re.compile(  # "à Tiwoli, préfecture de Kpendjal"
     r"canton|sous-pr[ée]fecture|district|LGA|local government)\b"
 )
 AFTER = re.compile(NAME + r"\s+(?:village|community|settlement|town)\b")
+NEAR_TOWN = re.compile(  # "s'est déroulée à Laghdaf, près de Fassala": a name set beside the town it is near
+    r"\b(?:à|a|at|in)\s+" + NAME + r",\s+(?:près d[eu']|non loin d[eu']|à proximité d[eu']|near|close to|not far from)\s*"
+)
 IN_PARENS = re.compile(  # "near Ndaki (Gourma-Rharous, Timbuktu)": a name followed by its district and region
     r"\b(?:in|at|near|around|outside|close to|près de|à|dans|vers)\s+" + NAME + r"\s*\((?=[A-ZÀ-Ý])"
 )
@@ -63,7 +66,7 @@ def find_sites(text: str, places: list, actors: list) -> list[PlaceMention]:
     """Sites named in the text that `places` (gazetteer matches) and `actors` (ActorMentions) do not cover."""
     taken = [(p.start, p.end) for p in places] + [(a.start, a.end) for a in actors]
     out: list[PlaceMention] = []
-    for rx in (BEFORE, FACILITY, PREFECTURE, AFTER, IN_PARENS):
+    for rx in (BEFORE, FACILITY, PREFECTURE, AFTER, IN_PARENS, NEAR_TOWN):
         for m in rx.finditer(text):
             start, end = m.span("name")
             name = m.group("name")
