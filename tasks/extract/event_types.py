@@ -65,7 +65,8 @@ CUES = {
     "crowd": r"youths?|young (?:people|men)|jeunes|crowds?|foule|rioters|émeutiers|(?:angry|irate) (?:residents|youths)",
     "suicide": r"(?<!drones )(?<!drone )kamikazes?(?! drones?)|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
     r"blew (?:himself|herself|themselves) up|ceintures? d'explosifs|explosive (?:vest|belt)s?|S?VBIED",
-    "air": r"frappes? a[ée]riennes?|air ?strikes?|airstrikes?|drone strikes?|frappes? de drones?|bombardements? a[ée]riens?|"
+    "air": r"frappes? a[ée]riennes?|air ?strikes?|airstrikes?|air force (?:\w+ )?(?:struck|bombed|hit|targeted|strikes?)|"
+    r"(?:armée de l'air|aviation(?: militaire)?) (?:a |ont )?(?:frapp|bombard|cibl)\w*|drone strikes?|frappes? de drones?|bombardements? a[ée]riens?|"
     r"aircraft (?:bombed|struck|hit)|warplanes|avions? de chasse|fighter jets|helicopter gunships?|h[ée]licopt[èe]res? de combat|"
     r"aerial bombardment|raids? a[ée]riens?|air raids?|drone attacks?|attaques? de drones?|frappé par (?:un|des) drones?|bombed|"
     r"(?:armed|explosives?-laden|explosive|kamikaze|suicide|attack|modified|commercial|weaponi[sz]ed|fpv) drones?|"
@@ -86,7 +87,9 @@ CUES = {
     r"disparition forcée|forced disappearance",
     "sexual": r"\bviol(?:s|ée|ées)?\b|\brap(?:e|ed|es)\b|violences? sexuelles?|sexual (?:violence|assault|abuse)",
     "destruction": r"incendi\w*|burn(?:ed|t)\b|torched|set (?:on )?fire|mis le feu|d[ée]trui\w*|destroy\w*|sabot\w*|pill[ée]\w*|pillage|"
-    r"loot\w*|vandal\w*|br[ûu]l[ée]\w*|dynamit\w*",
+    r"loot\w*|vandal\w*|br[ûu]l[ée]\w*|dynamit\w*|"
+    r"(?:took away|stole|stealing|steal|rustled|rustling|made off with|drove off|seized|emport[ée]\w*|vol[ée]\w*|enlev[ée]\w*)"
+    r"\s+(?:\w+\s+){0,5}(?:cattle|livestock|animals|goats|sheep|camels|bétail|b[œo]eufs|troupeaux?|animaux|chameaux)",
     "arrest": r"arr[êe]t[ée]s?\b|interpell[ée]\w*|arrested|detained|apprehended|mis aux arr[êe]ts|placed under arrest|"
     r"gard[ée]s? à vue|placé en détention",
     "regain": r"repris le contr[ôo]le|reprise? (?:de )?(?:la ville|le contr[ôo]le)|reconqu\w+|retaken|recaptured|retook|regained|"
@@ -96,7 +99,7 @@ CUES = {
     "overtake": r"pris le contr[ôo]le|took control|overr(?:an|un)|seized the (?:town|city|camp|base)|occup[ée] (?:la localit[ée]|la ville|le camp|"
     r"le village)|held the town|s'est empar[ée]|se sont empar[ée]s|captured the (?:town|base|camp)|ont occup[ée]|tenu la ville|"
     r"contr[ôo]le de la (?:ville|localit[ée])|took over|envahi\w*|invaded|overrun",
-    "change": r"quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]parts?\b|"
+    "change": r"blockade|blocus|embargo|quitt\w*|withdr[ae]w\w*|withdrawal|pulled out|pull-?out|retrait|se retir\w*|retir[ée]e?s?\b|d[ée]parts?\b|"
     r"left (?:the|its|their) (?:[\w-]+ )?(?:base|camp|town|positions?)|leav(?:e|es|ing)\b|hand(?:s|ing|ed)? (?:\w+ ){0,3}over|handover|"
     r"rem(?:is|ise|et|ettent|ettre|ettra)\w* (?:sa|leur|leurs|la|le|les|ses) (?:\w+ )?(?:base|positions?|camps?|emprises?|postes?)|"
     r"r[ée]troc[ée]d\w*|r[ée]trocession|passation|pass(?:e|ent) le relais|"
@@ -126,7 +129,7 @@ CUES = {
     r"riposte|prise à partie|pris(?:e)? d['’]assaut|stormed|storming|came under fire|under fire|tirs nourris|patrouille .{0,40}attaqu[ée]e|attaqu[ée]e? .{0,30}patrouille",
     "attack": r"massacr\w*|tueries?|ouvert le feu|opened fire|attaqu\w*|attack\w*|raid\w*|exécut[ée]\w*|executed|égorg\w*|slit\w*|"
     r"abattu\w*|shot dead|assassin\w*|tu[ée]s? par|killed by|kill\w*|tu[ée]s?\b|tuant|morts?\b|dead\b|bless[ée]s|wounded|"
-    r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]",
+    r"incursion|irruption|s'en sont pris|turned on|struck|frapp[ée]|beat(?:en)? to death|battue?s? à mort|lynch\w*",
 }
 CLAUSE = re.compile(
     r"[,;]|\b(?=after |après |since |depuis |while |alors que |tandis que |following |suite à |à la suite d)", re.IGNORECASE

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tasks.extract import actors as actor_rules
@@ -42,7 +42,8 @@ SEPARATE = re.compile(
     r"une autre attaque|meanwhile|pendant ce temps|dans le même temps|ailleurs|"
     r"(?:second|seconde|deuxi[èe]me|third|troisi[èe]me|autre|another|other) (?:attack|attaque|op[ée]ration|operation|"
     r"incident|raid|strike|frappe|ambush|embuscade|assault|assaut|explosion)|"
-    r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient)\b",
+    r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient|"
+    r"also on|also that day|également le)\b",
     re.IGNORECASE,
 )
 SERIES = re.compile(  # "Il s'agit de la deuxième attaque dans la zone en six mois": the attack just told, counted
@@ -82,6 +83,12 @@ SUSPECTED = re.compile(  # "arrested 14 people accused of collaborating with ISS
     r"intelligence with|intelligence avec|aiding|supporting|soutien (?:à|aux?))\s+(?:with\s+|avec\s+)?(?:the\s+|les?\s+|l['’]|la\s+)?$",
     re.IGNORECASE,
 )
+TOWARDS = re.compile(  # a place the scene is near: a direction from it, or where a convoy was heading
+    r"(?:\b(?:north|south|east|west|nord|sud|est|ouest)[\w-]*\s+(?:of|de|d')\s*(?:la |le |l'|the )?|"
+    r"\bau (?:nord|sud|est|ouest)[\w-]*\s+(?:de |d')\s*(?:la |le |l')?|bound for |heading (?:to|for) |en route (?:to|for) |"
+    r"en direction d[eu'] ?|à destination d[eu'] ?|qui allai(?:en)?t à |se rendai(?:en)?t à )$",
+    re.IGNORECASE,
+)
 TOWN_KINDS = ("town", "hotspot", "admin2", "site")
 SAHEL_COUNTRIES = ("ML", "BF", "NE", "TD", "MR", "NG", "BJ", "TG", "GH", "SN", "CM")
 CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "TD": "N'Djamena", "MR": "Nouakchott", "NG": "Abuja",
@@ -118,6 +125,11 @@ PLACE_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la localité de|dans le village de)\s+)[^,]{2,40},", re.I)
+NEXT_DAY = re.compile(
+    r"\b(?:the next day|the following day|the day after|a day later|le lendemain|le jour suivant|the next morning|"
+    r"le lendemain matin)\b",
+    re.IGNORECASE,
+)
 SAME_DAY = re.compile(
     r"\b(le même jour|the same day|that same day|ce même jour|en même temps que|at the same time as|ce même \w+di|le même \w+di|the same \w+day|similaires?|similar (?:attacks?|protests?|rall(?:y|ies)|demonstrations?|incidents?))\b",
     re.IGNORECASE,
@@ -288,6 +300,8 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
     seen = _towns_of(earlier, towns)
     new_town = any(_far_from(pl, seen, towns) for pl in towns if pl.name in own - seen)
+    if NEXT_DAY.search(s.text) and (new_town or _other_means(s, passages[-1])):
+        return True  # "The next day, army drones struck Tonka": the day after, elsewhere or by other means
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and (new_town or _other_means(s, passages[-1]))):
         return True  # "Later the same day, aircraft struck the retreating militants": another act, another type
     own_countries = {pl.country for pl in towns if pl.name in own and pl.country}
@@ -384,6 +398,8 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
             p.precision = 3  # a weekday resolved against a month-only reference
     elif p.same_day_as is not None and p.same_day_as.day:
         p.day, p.precision = p.same_day_as.day, p.same_day_as.precision
+        if NEXT_DAY.search(p.anchor.text):
+            p.day += timedelta(days=1)  # "The next day, ..." after an incident of a known day
     elif title_dates:
         p.day, p.precision = title_dates[0].day, title_dates[0].precision
 
@@ -418,8 +434,8 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
             for s, place, near in _candidates(sentences, places, ctx):
                 if place.kind in kinds:
                     return place, _precision(place, near), s
-    for sentences, places in pools:  # "residents of Niono marched": with no other town, theirs is the place
-        for s, place, near in _candidates(sentences, places, ctx, people_of=True):
+    for sentences, places in pools:  # "residents of Niono marched", "north of Anefis", "a convoy bound for Djibo":
+        for s, place, near in _candidates(sentences, places, ctx, people_of=True):  # with no other town, that one
             if place.kind in towns + districts:
                 return place, _precision(place, near), s
     named = [(s, place) for sentences, places in pools for s, place, _ in _candidates(sentences, places, ctx)
@@ -485,6 +501,8 @@ def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context, pe
                 if people_of:
                     if PEOPLE_OF.search(before[-60:]):
                         yield s, place, False
+                    elif TOWARDS.search(before[-60:]):
+                        yield s, place, True
                     continue
                 if REFERENCE_POINT.search(before[-60:]) or _seat_of_power(place, before, s.text[place.end - s.start :]):
                     continue

@@ -52,7 +52,7 @@ GROUPS = {
     r"vdp|volontaires|militiamen|miliciens|vigilantes?|hunters|chasseurs|dozos?|koglweogos?|gardes?|guards?|douaniers|officers?|sergents?|marines|servicemen|personnel|forces|partners|"
     r"partenaires|comrades|camarades|colleagues|collègues|members|membres|recrues|recruits",
     "attackers": r"assaillants?|terroristes?|jihadistes?|djihadistes?|militants?|insurgents?|fighters?|combattants?|"
-    r"attackers?|assailants?|gunmen|kamikazes?|suicide bombers?|bandits?|rebelles?|rebels?|islamistes?|islamists?|"
+    r"attackers?|assailants?|gunmen|combatants?|kamikazes?|suicide bombers?|bandits?|rebelles?|rebels?|islamistes?|islamists?|"
     r"hommes armés|éléments|of the attackers|of the assailants|des assaillants|terrorists?|jihadists?|extremists?|"
     r"extrémistes|insurgés|ennemis|enemy|enemies",
     "civilians": r"civils?|civilians?|villageois|villagers|habitants?|residents?|femmes|women|enfants|children|"
@@ -64,8 +64,8 @@ GROUPS = {
     r"missionaries|journalistes|journalists|maires?|mayors?|élus|notables|imams?|chefs?|chiefs?|village heads?|"
     r"leaders?|pastors?|pasteurs?|elders|fermiers|paysans|"
     r"drivers?|chauffeurs?|conducteurs?|transporteurs?|truckers?|camionneurs?|shoppers|marketgoers|vendeurs?|vendors?|"
-    r"woman|femme|child|enfant|boy|girl|garçon|fillette|manifestants?|protesters?|demonstrators?|youths?|jeunes?",
-    "people": r"personnes?|people|persons?|individus?|individuals?|man|homme|victimes|victims|morts|dead|hommes|men|bodies|corps|autres|others|"
+    r"man|homme|woman|femme|child|enfant|boy|girl|garçon|fillette|son|daughter|baby|fils|fille|bébé|manifestants?|protesters?|demonstrators?|youths?|jeunes?",
+    "people": r"personnes?|people|persons?|individus?|individuals?|victimes|victims|morts|dead|hommes|men|bodies|corps|autres|others|"
     r"more|d'entre eux|of them|from the|from|de ses|of its|among",
 }
 GROUP_WORD = {name: re.compile(rf"(?:{p})", re.IGNORECASE) for name, p in GROUPS.items()}
@@ -95,10 +95,15 @@ PHRASE_END = re.compile(
 )
 OUTCOME_AFTER = re.compile(
     rf"^\s*(?:(?:ont|sont|have|had|were|was|are|ont été|have been|had been|avaient été|were all|sont tous)\s+)?"
+    rf"(?:(?:reportedly|allegedly|also|all|later|apparently|auraient été|auraient|seraient)\s+)?"
     rf"(?:{KILLED}|{WOUNDED}|{ABDUCTED}|{MISSING})\b",
     re.IGNORECASE,
 )
-CODED = re.compile(r"\bfatalit(?:y|ies) (?:were |was )?(?:coded|recorded|counted) as (\d+)\b", re.IGNORECASE)
+KIN = re.compile(r"(\band\s+)(?:her|his|their|sa|son)\s+(child|son|daughter|baby|enfant|fils|fille|bébé)\b", re.I)
+CODED = re.compile(  # "Fatalities coded as 17", a monitor's "Fatalities: 3." (one event: one figure)
+    r"\bfatalit(?:y|ies) (?:were |was )?(?:coded|recorded|counted) as (\d+)\b|\bfatalit(?:y|ies)\s*:\s*(\d+)\s*(?:\.|$|\[)",
+    re.IGNORECASE,
+)
 RANGE = re.compile(  # "between 20 and 40 Fulani civilians", "entre 20 et 40 civils", "20 to 40 people"
     r"(?:\b(?:between|entre)\s+)?(?<![\d.,])(\d+)\s*(?:and|et|to|à|-|–)\s*(\d+)\s+([\w'-]+(?:\s+[\w'-]+){0,2})",
     re.IGNORECASE,
@@ -250,7 +255,7 @@ def casualties(sentence: str, lang: str) -> list[Figure]:
 def _casualties(sentence: str, lang: str) -> tuple[Figure, ...]:
     coded = CODED.search(sentence)
     if coded:  # "Fatalities coded as 17": the note states the count it settled on
-        return (Figure(int(coded.group(1)), "killed", "coded", "coded"),)  # a count that names no party
+        return (Figure(int(coded.group(1) or coded.group(2)), "killed", "coded", "coded"),)  # a count of no party
     if not CUE.search(sentence) or AMONG_THE_DEAD.search(sentence):
         return ()  # "un chef coutumier figure parmi les victimes": a part of a toll given elsewhere
     text, approx = _normalise(sentence, lang)
@@ -464,6 +469,7 @@ def _normalise(sentence: str, lang: str) -> tuple[str, set[int]]:
     if lang in ("fr", "en"):
         with contextlib.suppress(Exception):  # text2num gives up on odd input; keep the words
             text = alpha2digit(text, lang, threshold=2)
+    text = KIN.sub(lambda m: f"{m.group(1)}1 {m.group(2)}", text)  # "a woman and her child": one more
     text = SINGLE.sub(lambda m: m.group(0) if lang == "fr" and m.group(0).strip() in ("a", "A") else "1 ", text)
     approx: set[int] = set()
     while (m := re.search(r"(\d+)~", text)) is not None:

@@ -203,7 +203,8 @@ COORDINATED = re.compile(
     r"^\s*(?:(?:forces|troops|soldiers|units|elements|éléments|militaires|soldats|personnel)\s*)?,?\s*(?:,|and|et|&|ainsi que|as well as|with|avec|alongside|aux côtés de|together with|"
     r"(?:accompanied|supported|backed|assisted|escorted|aided|joined|reinforced) by|with the support of|"
     r"accompagn[ée]s? (?:de|par)|appuy[ée]s? par|soutenus? par|renforc[ée]s? par|avec l['’]appui de)\s*"
-    r"(?:(?:the|les|des|leurs|their|its|ses|l['’]|la|le|du|de la|groupe|group|russes?|russian)\s*)*$",
+    r"(?:(?:the|les|des|leurs|their|its|ses|l['’]|la|le|du|de la|groupe|group|russes?|russian|allies|alliés|"
+    r"partners|partenaires|auxiliaries|supplétifs|mercenaries|mercenaires)\s*\(?\s*)*$",
     re.IGNORECASE,
 )
 PARTICIPLE_END = re.compile(
