@@ -562,3 +562,24 @@ def test_an_undated_article_takes_the_day_the_pipeline_found_it() -> None:
     assert skip is None and extraction.events[0].event_date == "2024-06-03"  # the Monday before Wednesday 5 June
     extraction, _ = safe_extract({**row, "fetched_at": None})
     assert extraction.events[0].event_date is None
+
+
+def test_collapses_and_returns_to_an_old_attack_are_no_events() -> None:
+    mine = ("Au moins 40 orpailleurs ont péri lorsqu'une galerie s'est effondrée sur un site d'orpaillage près de "
+            "Kéniéba, selon des sources locales.")
+    hotel = ("Six mois après l'attaque, le marché de Kaya a rouvert. Le 3 janvier dernier, des hommes armés y avaient "
+             "tué douze commerçants.")
+    assert not extract(None, mine, "2024-03-10", "fr").relevant
+    assert not extract("Kaya, six mois après l'attaque", hotel, "2024-07-10", "fr").relevant
+
+
+def test_an_assault_on_the_presidency_is_a_battle_and_riot_police_are_police() -> None:
+    palace = ("Des hommes armés ont attaqué mercredi soir le palais présidentiel à N'Djamena, faisant 12 morts "
+              "selon le gouvernement.")
+    riot = ("At least 9 people were killed on Thursday in Kaédi when riot police clashed with demonstrators "
+            "protesting against the election results.")
+    main = extract(None, palace, "2024-05-10", "fr").events[0]
+    assert (main.event_type, main.actor2) == ("Battles", "Military Forces of Chad")
+    main = extract(None, riot, "2024-07-05", "en").events[0]
+    assert (main.event_type, main.sub_event_type, main.actor2) == ("Riots", "Violent demonstration",
+                                                                   "Police Forces of Mauritania")

@@ -58,7 +58,10 @@ GENERIC_FORCES = re.compile(
     r"air force|l'aviation|military aircraft|warplanes|fighter jets|military jets|garde nationale|national guard)\b",
     re.IGNORECASE,
 )
-POLICE = re.compile(r"\b(police|policiers?|police officers?|policemen|commissariat|gendarmes?|gendarmerie)\b", re.I)
+POLICE = re.compile(
+    r"\b(police|policiers?|police officers?|policemen|commissariat|gendarmes?|gendarmerie|forces de l['’]ordre|"
+    r"forces of law and order|riot police|anti-riot)\b", re.I,
+)
 GENDARMERIE_MILITARY = {"ML"}  # ACLED files Mali's gendarmerie under its military, elsewhere under the police
 UNNAMED = re.compile(
     r"\b(hommes arm[ée]s|individus arm[ée]s|gunmen|assaillants?|attackers?|assailants?|jihadistes?|djihadistes?|jihadists|"

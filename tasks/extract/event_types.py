@@ -62,6 +62,9 @@ CUES = {
     r"fired (?:live (?:ammunition|rounds|bullets) |shots )?(?:on|at|into) (?:the )?(?:protesters|demonstrators|crowd)|"
     r"opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:a |ont )?(?:été )?tu[ée]s?|"
     r"(?:protesters?|demonstrators?) (?:was |were )?(?:shot dead|killed)|killing (?:\w+ )?(?:protesters|demonstrators)",
+    "crowd_clash": r"(?:clash\w*|affront\w*|heurts|fought|se sont battus) (?:\w+ )?(?:with|avec|entre|contre) (?:the |les |des )?"
+    r"(?:demonstrators|protesters|manifestants|youths|jeunes|rioters|émeutiers)|"
+    r"(?:demonstrators|protesters|manifestants|youths|jeunes) (?:\w+ )?(?:clashed|se sont affront\w+|ont affront\w+)",
     "crowd": r"youths?|young (?:people|men)|jeunes|crowds?|foule|rioters|émeutiers|(?:angry|irate) (?:residents|youths)",
     "suicide": r"(?<!drones )(?<!drone )kamikazes?(?! drones?)|attentats?[- ]suicides?|suicide (?:bomb\w*|attack\w*|car|vehicle)|se sont fait exploser|s'est fait exploser|"
     r"blew (?:himself|herself|themselves) up|ceintures? d'explosifs|explosive (?:vest|belt)s?|S?VBIED",
@@ -152,7 +155,8 @@ BY_SOLDIERS = re.compile(
 CUE_RE = {name: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for name, pattern in CUES.items()}
 VIOLENT = ("suicide", "air", "shelling", "ied", "grenade", "chemical", "abduction", "sexual", "clash", "attack", "coup")
 NOT_VIOLENCE = re.compile(
-    r"\b(accident|plunged?|fell off|noyade|drown\w*|inondations?|floods?|crue|pluies|rains|séisme|earthquake|"
+    r"\b(accident|plunged?|fell off|noyade|drown\w*|s'est effondr\w*|effondrement|éboulement|(?:mine|gallery|galerie|shaft|pit) collaps\w*|collapse of (?:a|an|the) (?:gold )?(?:mine|gallery|shaft|pit|building|bridge)|"
+    r"landslides?|glissements? de terrain|inondations?|floods?|crue|pluies|rains|séisme|earthquake|"
     r"incendie (?:accidentel|domestique)|collision|crash\w*|chavir\w*|capsiz\w*|épidémie|choléra|cholera|"
     r"match|football|stade|stadium|supporters|buts?\b|goals?\b|coupe d'afrique|africa cup|CAN \d{4}|AFCON|olymp\w*)\b",
     re.IGNORECASE,
@@ -211,6 +215,8 @@ def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims:
         return "Other"  # a coup, or a government's own act against its opponents (ACLED: Other)
     if "protest" in found and not found & {"suicide", "air", "shelling", "ied", "clash"}:
         return _protest(found)
+    if "protest" in found and "crowd_clash" in found and not found & {"suicide", "air", "shelling", "ied"}:
+        return "Excessive force against protesters" if "excessive" in found else "Violent demonstration"
     if "mob" in found:
         return "Mob violence"
     if "riot" in found and "crowd" in found and not is_violent(found - {"riot"}):

@@ -31,7 +31,8 @@ OFF_TOPIC_TITLE = re.compile(
 RETROSPECTIVE = re.compile(
     r"\b(il y a (?:\w+|\d+) ans|years? on\b|\w+ years after|ans apr[èe]s|anniversaire|anniversary|comm[ée]mor\w*|"
     r"remembers?|in memory|en m[ée]moire|retour sur|looking back|r[ée]trospective|retrospective|hommage aux victimes|"
-    r"years? since|ans jour pour jour|analysis:|analyse\s*:|explainer|d[ée]cryptage|tribune|opinion|editorial|[ée]ditorial)",
+    r"years? since|ans jour pour jour|(?:\d+|un|deux|trois|quatre|six|one|two|three|four|six) (?:mois|months|semaines|weeks) "
+    r"(?:apr[èe]s|after) (?:l['’]attaque|le massacre|l['’]attentat|the attack|the massacre|the bombing)|analysis:|analyse\s*:|explainer|d[ée]cryptage|tribune|opinion|editorial|[ée]ditorial)",
     re.IGNORECASE,
 )
 ELSEWHERE = re.compile(

@@ -36,7 +36,7 @@ FORCES = re.compile(
     r"casques bleus|MINUSMA|convois? (?:militaires?|de l'arm[ée]e|escort[ée]s?)|military convoys?|army convoys?|"
     r"escorted convoys?|gardes?|guards?|douaniers?|customs|garde nationale|national guard|[ée]cole de gendarmerie|"
     r"training (?:school|centre|center)|a[ée]roport militaire|military airport|rangers?|[ée]co-?gardes?|"
-    r"forestiers|agents? des eaux et for[êe]ts)\b",
+    r"forestiers|agents? des eaux et for[êe]ts|palais pr[ée]sidentiel|presidential palace|pr[ée]sidence)\b",
     re.IGNORECASE,
 )
 CIVILIANS = re.compile(
