@@ -583,3 +583,9 @@ def test_an_assault_on_the_presidency_is_a_battle_and_riot_police_are_police() -
     main = extract(None, riot, "2024-07-05", "en").events[0]
     assert (main.event_type, main.sub_event_type, main.actor2) == ("Riots", "Violent demonstration",
                                                                    "Police Forces of Mauritania")
+
+
+def test_the_capital_named_by_its_country() -> None:
+    text = "At least 12 people were killed on Thursday when police clashed with demonstrators in the Chadian capital."
+    main = extract(None, text, "2024-05-10", "en").events[0]
+    assert (main.country, main.location) == ("TD", "N'Djamena")

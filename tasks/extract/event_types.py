@@ -79,7 +79,8 @@ CUES = {
     r"\bdrones?\b[^.;]{0,60}\b(?:neutralis\w*|frapp\w*|tu[ée]\w*|killed|struck|hit|bombard\w*|[ée]limin\w*|ciblé\w*|targeted)",
     "shelling": r"obus|mortiers?|roquettes?|rockets?|mortar\w*|shell(?:s|ing|ed)\b|artiller\w*|tirs indirects|indirect fire|missiles?",
     "ied": r"engins? explosifs?(?: improvis[ée]s?)?|explosive devices?|\bIEDs?\b|landmines?|mines? (?:artisanales?|antipersonnel)|"
-    r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
+    r"bombe artisanale|roadside bombs?|saut[ée] sur (?:un|une)|(?:heurt[ée]|roul[ée] sur|pass[ée] sur|marché sur|"
+    r"explosion d['’]) ?(?:une? )?(?:mine|engin)|(?:ran over|drove over|ran into|stepped on) (?:an?|a) (?:mine|landmine|explosive)|struck (?:an?|a) (?:explosive|mine|landmine|IED)|"
     r"hit (?:an?|a) (?:explosive|mine|landmine|IED)|engins? piég[ée]s?|car bombs?|voitures? piég[ée]es?|v[ée]hicules? piég[ée]s?|"
     r"explosives-(?:laden|packed)|explosion|bombings?|bomb (?:attacks?|blasts?)|attentats? à la bombe|"
     r"(?:a|ont|had|has|have) explos[ée]|exploded|detonated|d[ée]flagration",

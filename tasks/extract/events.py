@@ -63,7 +63,7 @@ REFERENCE_POINT = re.compile(
     r"(\d+\s*(?:km|kilom[èe]tres?|kilometres?|kilometers?|miles)\b.{0,40}|(?:au|north|south|east|west|nord|sud|est|ouest)"
     r"[\w-]*\s+(?:of|de|d')\s*(?:la |le |l'|the )?|frontière avec (?:le |la |l')?|border with |from |depuis |vers |towards? |"
     r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+|"
-    r"h[ôo]pital (?:\w+ )?d[eu'] ?(?:[\w'’]+-)?|hospital (?:in|of|at) |évacu[ée]e?s? (?:vers|à) |evacuated to |transport[ée]e?s? (?:vers|à) |"
+    r"h[ôo]pital (?:\w+ )?d[eu'] ?(?:[\w'’]+-)?|hospital (?:in|of|at) |évacu[ée]e?s? (?:\w+ ){0,3}(?:vers|à) |evacuated (?:\w+ ){0,3}to |transport[ée]e?s? (?:vers|à) |"
     r"transferred to |embass(?:y|ies)\b[^.,;]{0,25}\bin (?:capital )?|ambassade (?:[^.,;]{0,25} )?à |"
     r"(?:representative|official|mayor|residents?|élus?|maire|habitants?|notables?|chef|leader)s? (?:of|de|d'|du) "
     r"(?:the |la |le |l')?(?:nearby |neighbouring |voisine? )?(?:town |village |commune |city |ville |localité )?"
@@ -434,6 +434,9 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
             for s, place, near in _candidates(sentences, places, ctx):
                 if place.kind in kinds:
                     return place, _precision(place, near), s
+    capital = _capital_named(p, ctx, main)  # "in the Chadian capital", "dans la capitale malienne"
+    if capital is not None:
+        return capital
     for sentences, places in pools:  # "residents of Niono marched", "north of Anefis", "a convoy bound for Djibo":
         for s, place, near in _candidates(sentences, places, ctx, people_of=True):  # with no other town, that one
             if place.kind in towns + districts:
@@ -441,7 +444,8 @@ def place_of(p: Passage, ctx: Context, main: bool) -> tuple[Any, int | None, Sen
     named = [(s, place) for sentences, places in pools for s, place, _ in _candidates(sentences, places, ctx)
              if place.kind == "country"]  # fmt: skip
     # "Russia's Wagner group said it was leaving Mali": the Sahel country named, not the actor's home
-    named.sort(key=lambda found: found[1].country not in SAHEL_COUNTRIES)
+    context = ctx.countries[0] if ctx.countries else None
+    named.sort(key=lambda found: (found[1].country not in SAHEL_COUNTRIES, found[1].country != context))
     return (named[0][1], 3, named[0][0]) if named else (None, None, None)
 
 
@@ -463,6 +467,29 @@ def _in_stated_country(place, p: Passage):
         if said is not None and said.country != place.country:
             return replace(place, country=said.country, admin1=None, admin2=None, latitude=None, longitude=None)
     return place
+
+
+AT_THE_LEVEL = re.compile(
+    r"(?:à (?:la )?hauteur|au niveau|at the level|level with)\s+(?:du |de la |de l['’]|de |d['’]|of (?:the )?)?"
+    r"(?:village |localité |hameau |town |village of |localité de )?(?:de |d['’])?$",
+    re.IGNORECASE,
+)
+CAPITAL_PHRASE = re.compile(
+    r"\b(?:the\s+(?P<en>[\w'’]+)\s+capital|la\s+capitale\s+(?P<fr>[\w'’]+)|(?P<own>[\w'’]+)\s+capital city)\b", re.I
+)
+
+
+def _capital_named(p: Passage, ctx: Context, main: bool):
+    """The capital a sentence names by its country ("the Chadian capital", "la capitale malienne"), as a place."""
+    for s in [p.anchor] + p.sentences[1:]:
+        for m in CAPITAL_PHRASE.finditer(s.text):
+            word = m.group("en") or m.group("fr") or m.group("own")
+            country = next((c for c, rx in actor_rules.DEMONYMS.items() if re.fullmatch(rx, word, re.I)), None)
+            if country in CAPITALS:
+                place = next((q for q in find_places(CAPITALS[country], [country]) if q.country == country), None)
+                if place is not None:
+                    return place, 1, s
+    return None
 
 
 def _precision(place, near: bool) -> int:
@@ -489,9 +516,13 @@ def _candidates(sentences: list[Sentence] | None, places: list, ctx: Context, pe
     for s in sentences:
         road = ROAD.search(s.text)
         road_start = s.start + road.start("first") if road else -1
-        for place in sorted(places, key=lambda pl: pl.start != road_start):
+        level = [pl.start for pl in places if s.start <= pl.start < s.end and AT_THE_LEVEL.search(s.text[: pl.start - s.start][-45:])]
+        for place in sorted(places, key=lambda pl: (pl.start not in level, pl.start != road_start)):
             if s.start + dateline_end(s) <= place.start < s.end:
                 before = s.text[: place.start - s.start]
+                if place.start in level:
+                    yield s, place, False  # "sur l'axe Fada-Kantchari, à hauteur du village de Bougui": Bougui
+                    continue
                 if place.start == road_start:
                     yield s, place, True
                     continue
