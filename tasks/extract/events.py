@@ -47,6 +47,7 @@ SEPARATE = re.compile(
     re.IGNORECASE,
 )
 SERIES = re.compile(  # "Il s'agit de la deuxième attaque dans la zone en six mois": the attack just told, counted
+    r"\b(?:une?|one) (?:attaque|attentat|drame|massacre|attack|incident) (?:de plus|more)\b|\byet another (?:attack|incident)\b|"
     r"\b(?:il s['’]agit d[eu]|c['’](?:est|était)|this (?:is|was)|it (?:is|was)|(?:it )?marks|marque)\s+"
     r"(?:la|le|l['’]|the)\s*(?:\w+\s+)?(?:deuxi[èe]me|troisi[èe]me|quatri[èe]me|cinqui[èe]me|\w+i[èe]me|second|"
     r"third|fourth|fifth|\d+(?:e|ème|th|rd|nd))\b",
@@ -128,6 +129,11 @@ FRONTED_PLACE = re.compile(r"^(?:(?:à|a|au|en|in|at|near|près de|dans la local
 NEXT_DAY = re.compile(
     r"\b(?:the next day|the following day|the day after|a day later|le lendemain|le jour suivant|the next morning|"
     r"le lendemain matin)\b",
+    re.IGNORECASE,
+)
+DIED_OF_WOUNDS = re.compile(
+    r"\b(?:succomb\w*|died of (?:his |her |their )?(?:wounds|injuries)|décéd\w* des suites|died in hospital|"
+    r"mort\w* à l['’]hôpital|bilan (?:s'est )?alourdi|toll rose)\b",
     re.IGNORECASE,
 )
 SAME_DAY = re.compile(
@@ -300,8 +306,8 @@ def _new_incident(s: Sentence, passages: list[Passage], reference: date | None, 
     own = {pl.name for pl in towns if s.start + dateline_end(s) <= pl.start < s.end}
     seen = _towns_of(earlier, towns)
     new_town = any(_far_from(pl, seen, towns) for pl in towns if pl.name in own - seen)
-    if NEXT_DAY.search(s.text) and (new_town or _other_means(s, passages[-1])):
-        return True  # "The next day, army drones struck Tonka": the day after, elsewhere or by other means
+    if NEXT_DAY.search(s.text) and not DIED_OF_WOUNDS.search(s.text):
+        return True  # "The next day, army drones struck Tonka", "un ratissage le lendemain": another day, another event
     if SEPARATE.search(s.text) or (SAME_DAY.search(s.text) and (new_town or _other_means(s, passages[-1]))):
         return True  # "Later the same day, aircraft struck the retreating militants": another act, another type
     own_countries = {pl.country for pl in towns if pl.name in own and pl.country}
@@ -749,8 +755,15 @@ def build_event(
     passage_mentions = actor_rules.find_actors(joined, country, p.day)
     aimed = _aimed_at(p, anchor_text, per_sentence)
     forces_hit = any(f.group == "state" and f.outcome in ("killed", "wounded") for f in flat)
+    acting = targets.initiator(anchor_text, mentions)
+    militants_hit = (  # "une dizaine de terroristes tués lors d'un ratissage des FAT": the forces fought them
+        acting is not None and acting.kind in roles.STATE_KINDS
+        and any(f.group == "attackers" and f.outcome == "killed" for f in flat)
+        and not any(f.group in ("civilians", "people") for f in flat)
+    )
     armed_target = (
         aimed in ("forces", "militants")
+        or militants_hit
         or (aimed is None and forces_hit)
         or (aimed is None and "clash" in passage_cues([p.anchor.text] + title))
         or any(RESISTED.search(s.text) for s in p.sentences)  # the forces fought back: a battle

@@ -434,6 +434,8 @@ def _outcome(before: str, segment: str) -> str | None:
     for cue in CUE.finditer(clause):
         if LOSER.fullmatch(cue.group(0)):
             continue  # "a herder who lost two cousins": the one who lost is not among the dead
+        if re.search(r"\b(?:dont|whose)\s+(?:la|le|les|l['’]|sa|son|ses|his|her|their|the)\b", clause[: cue.start()], re.I):
+            return None  # "un habitant dont la cousine a péri": the resident is a witness, his cousin the victim
         if not re.search(r"(ing|ant)$", cue.group(0)) and cue.start() < 90:
             return _cue_outcome(cue)
     bound = OUTCOME_BEFORE.search(before)

@@ -177,7 +177,10 @@ def convoy_escorted(texts: Iterable[str]) -> bool:
     return any(CONVOY.search(t) and ESCORT.search(t) for t in texts)
 
 
-DEED_NOUN = r"(?:attaques?|attacks?|embuscades?|ambush(?:es)?|assauts?|assaults?|raids?|incursions?|attentats?)"
+DEED_NOUN = (
+    r"(?:attaques?|attacks?|embuscades?|ambush(?:es)?|assauts?|assaults?|raids?|incursions?|attentats?|ratissages?|"
+    r"sweeps?|contre-offensives?|counter-offensives?|ripostes?)"
+)
 PASSIVE_AGENT = re.compile(
     r"(?:\b(?:a|ont|avait|avaient|aurait|auraient|été|was|were|been|being|is|are)\b[^.;:]{0,60}?\b(?:by|par)|"
     r"\b\w+(?:ed|en|é|ée|és|ées|ie|ies|is|ise|ises|ite|ites)\s+(?:by|par)|"
