@@ -589,3 +589,10 @@ def test_the_capital_named_by_its_country() -> None:
     text = "At least 12 people were killed on Thursday when police clashed with demonstrators in the Chadian capital."
     main = extract(None, text, "2024-05-10", "en").events[0]
     assert (main.country, main.location) == ("TD", "N'Djamena")
+
+
+def test_a_foiled_plot_with_officers_arrested_is_arrests_by_the_government() -> None:
+    text = ("Cinq officiers ont été interpellés au Niger, soupçonnés d'être impliqués dans un complot, après que le "
+            "gouvernement a affirmé mardi avoir déjoué une tentative de coup d'État.")
+    main = extract(None, text, "2024-05-10", "fr").events[0]
+    assert (main.sub_event_type, main.actor1, main.actor2) == ("Arrests", "Government of Niger", "Military Forces of Niger")

@@ -62,6 +62,8 @@ CUES = {
     r"fired (?:live (?:ammunition|rounds|bullets) |shots )?(?:on|at|into) (?:the )?(?:protesters|demonstrators|crowd)|"
     r"opened fire on (?:the )?(?:protesters|demonstrators|crowd)|manifestants? (?:a |ont )?(?:été )?tu[ée]s?|"
     r"(?:protesters?|demonstrators?) (?:was |were )?(?:shot dead|killed)|killing (?:\w+ )?(?:protesters|demonstrators)",
+    "foiled": r"d[ée]jou[ée]\w*|foiled|thwarted|avort[ée]\w*|failed coup|coup manqu[ée]|tentative de d[ée]stabilisation|"
+    r"complot|plot(?:ters?)?\b|conspiracy",
     "crowd_clash": r"(?:clash\w*|affront\w*|heurts|fought|se sont battus) (?:\w+ )?(?:with|avec|entre|contre) (?:the |les |des )?"
     r"(?:demonstrators|protesters|manifestants|youths|jeunes|rioters|émeutiers)|"
     r"(?:demonstrators|protesters|manifestants|youths|jeunes) (?:\w+ )?(?:clashed|se sont affront\w+|ont affront\w+)",
@@ -212,6 +214,8 @@ def event_type(
 
 
 def _sub_event(found: AbstractSet[str], *, armed_target: bool, civilian_victims: bool, state_actor: bool) -> str:
+    if "coup" in found and "foiled" in found and "arrest" in found:
+        return "Arrests"  # "le gouvernement affirme avoir déjoué une tentative de coup d'État; quatre officiers interpellés"
     if "coup" in found or "decree" in found:
         return "Other"  # a coup, or a government's own act against its opponents (ACLED: Other)
     if "protest" in found and not found & {"suicide", "air", "shelling", "ied", "clash"}:

@@ -78,6 +78,13 @@ PEOPLE_OF = re.compile(
     r"city |ville |localité )?(?:of |de |d')?$",
     re.IGNORECASE,
 )
+FORCES_DETAINED = re.compile(
+    r"\b(?:officiers?|officers?|militaires|soldats|soldiers|gendarmes|g[ée]n[ée]raux|generals|colonels|hauts grad[ée]s|"
+    r"senior officers)\b[^.;]{0,60}?\b(?:ont été |have been |were |sont |été )?(?:interpell\w+|arr[êe]t[ée]\w*|arrested|"
+    r"detained|d[ée]tenus|aux arr[êe]ts|placed under arrest)|\b(?:arrested|detained|interpell\w+|arr[êe]t[ée]\w*)\s+"
+    r"(?:\w+\s+){0,3}(?:officers|soldiers|officiers|militaires|soldats|generals|g[ée]n[ée]raux)\b",
+    re.IGNORECASE,
+)
 SUSPECTED = re.compile(  # "arrested 14 people accused of collaborating with ISSP": the detainees are no ISSP fighters
     r"\b(?:accused|suspected|soupçonn[ée]s?|accus[ée]s?|suspect[ée]s?)\s+(?:of|d['’]|de)\s+[^.;]{0,40}$|"
     r"\b(?:collaborat\w*|complicit\w*|complicité|links? (?:to|with)|ties (?:to|with)|liens? avec|informants? (?:for|of)|"
@@ -778,6 +785,7 @@ def build_event(
         credited=[m.name for _, m in ctx.attributions] + roles.claimed(p.sentences, country, p.day),
         civilian_victims=civilian_victims, armed_target=armed_target, countries=ctx.countries,
         undecided=bool(AND_OR.search(anchor_text)),
+        forces_detained=bool(FORCES_DETAINED.search(anchor_text)),
         suspected=frozenset(
             m.name for text, found in ((anchor_text, mentions), (joined, passage_mentions)) for m in found
             if SUSPECTED.search(text[max(0, m.start - 60) : m.start])

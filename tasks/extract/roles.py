@@ -49,6 +49,7 @@ class Sides:
     countries: tuple[str, ...] = ()  # the countries the article is about, most named first
     undecided: bool = False  # the anchor hesitates between two groups ("JNIM and/or ISSP")
     suspected: frozenset[str] = frozenset()  # groups named as what someone is accused of ("accused of aiding ISSP")
+    forces_detained: bool = False  # "quatre officiers ont été interpellés": the state arrests its own soldiers
 
 
 def state_acts(sides: Sides) -> bool:
@@ -151,6 +152,8 @@ def _development(sub: str, sides: Sides, country: str, cname: str, found: frozen
     acting = sides.initiator.name if sides.initiator is not None and sides.initiator.kind != "unidentified" else None
     in_order = [m.name for m in sides.anchor + sides.passage if m.kind in TARGET_RANK]
     actor1 = (([acting] if acting else []) + in_order + _named(sides) + [None])[0]
+    if sub == "Arrests" and sides.forces_detained and not _named(sides):
+        return f"Government of {cname}", actor_rules.state_forces(country)  # soldiers arrested: the state's own
     if sub == "Arrests":  # those arrested: a named group's members, else civilians (suspected collaborators too)
         return actor1, next((n for n in _named(sides) if n != actor1 and n not in sides.suspected), "Civilians")
     return actor1, None
