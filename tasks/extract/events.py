@@ -66,7 +66,8 @@ REFERENCE_POINT = re.compile(
     r"fled (?:to|towards) |fui vers |réfugiés? à |refuge (?:in|at|à) |\bà destination d[eu'] |capitale\s+|capital\s+|"
     r"h[ôo]pital (?:\w+ )?d[eu'] ?(?:[\w'’]+-)?|hospital (?:in|of|at) |évacu[ée]e?s? (?:\w+ ){0,3}(?:vers|à) |evacuated (?:\w+ ){0,3}to |transport[ée]e?s? (?:vers|à) |"
     r"transferred to |embass(?:y|ies)\b[^.,;]{0,25}\bin (?:capital )?|ambassade (?:[^.,;]{0,25} )?à |"
-    r"(?:representative|official|mayor|residents?|élus?|maire|habitants?|notables?|chef|leader)s? (?:of|de|d'|du) "
+    r"(?:joint|jointe|jointes|joints|reached|contacted|interrogé|interrogés)(?: par t[ée]l[ée]phone| by (?:tele)?phone)? (?:à|in) |"
+    r"(?:representative|official|mayor|élus?|maire|notables?|chef|leader)s? (?:of|de|d'|du) "
     r"(?:the |la |le |l')?(?:nearby |neighbouring |voisine? )?(?:town |village |commune |city |ville |localité )?"
     r"(?:of |de |d')?|se rendai(?:en)?t à |heading (?:to|for) |bound for |"
     r"en route (?:to|for) |en direction d[eu'] |qui allai(?:en)?t à )$",
