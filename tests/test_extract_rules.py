@@ -596,3 +596,10 @@ def test_a_foiled_plot_with_officers_arrested_is_arrests_by_the_government() -> 
             "gouvernement a affirmé mardi avoir déjoué une tentative de coup d'État.")
     main = extract(None, text, "2024-05-10", "fr").events[0]
     assert (main.sub_event_type, main.actor1, main.actor2) == ("Arrests", "Government of Niger", "Military Forces of Niger")
+
+
+def test_residents_attacked_are_the_scene_and_sources_reached_elsewhere_are_not() -> None:
+    text = ("Vers 2h du matin samedi, les habitants de Nadiagou ont été attaqués par des hommes armés qui ont tué huit "
+            "personnes. Des sources locales jointes à Pama ont confirmé l'incident.")
+    main = extract(None, text, "2024-05-13", "fr").events[0]
+    assert main.location == "Nadiagou"
