@@ -155,12 +155,17 @@ def test_a_marker_shows_its_event_on_hover_and_leads_to_its_row(demo, chromium):
     page = open_page(chromium, db.parent / "report.html")
     box = page.locator("#map").bounding_box()
     points = {event: page.evaluate(f"window.sahelwatch.markerPoint({event!r})") for event in counts(page)["markerIds"]}
-    # the last drawn marker in the middle of the map: on top of any it overlaps, clear of the legend and controls
-    event, (x, y) = [
+    # a marker in the middle of the map, clear of the legend and controls, that no other marker comes near (two events
+    # of one town share a point, and the one drawn on top would answer the click)
+    alone = [
         (e, p)
         for e, p in points.items()
+        if all(abs(p[0] - q[0]) + abs(p[1] - q[1]) > 24 for f, q in points.items() if f != e)
+    ]
+    event, (x, y) = [
+        (e, p) for e, p in alone
         if 0.2 * box["width"] < p[0] < 0.9 * box["width"] and 0.1 * box["height"] < p[1] < 0.7 * box["height"]
-    ][-1]
+    ][-1]  # fmt: skip
     place = one(db, "SELECT location FROM events_v WHERE event_id = ?", [event])
     page.mouse.move(box["x"] + x - 3, box["y"] + y - 3)
     page.mouse.move(box["x"] + x, box["y"] + y)

@@ -42,7 +42,9 @@ SEPARATE = re.compile(
     r"une autre attaque|meanwhile|pendant ce temps|dans le même temps|ailleurs|"
     r"(?:second|seconde|deuxi[èe]me|third|troisi[èe]me|autre|another|other) (?:attack|attaque|op[ée]ration|operation|"
     r"incident|raid|strike|frappe|ambush|embuscade|assault|assaut|explosion)|"
-    r"earlier|plus tôt|days? (?:after|before)|jours? (?:après|avant)|came (?:two )?days after|survient|intervient|"
+    r"earlier|plus tôt|days? (?:after|before)(?! (?:the|this) (?:attack|incident|events?|raid|killings?))|"
+    r"jours? (?:après|avant)(?! (?:les faits|l['’]attaque|cette attaque|le drame|l['’]incident|le massacre))|"
+    r"came (?:two )?days after|survient|intervient|"
     r"also on|also that day|également le)\b",
     re.IGNORECASE,
 )
@@ -172,7 +174,7 @@ ROAD = re.compile(
 )
 REACTION = re.compile(
     r"\b(condamn\w*|condemn\w*|condol[ée]ances?|condolences|d[ée]plor\w*|hommage|tribute|fun[ée]railles|funerals?|"
-    r"inhum[ée]\w*|buried|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
+    r"inhum[ée]\w*|buried|burial|enterr[ée]\w*|enterrer|obs[èe]ques|deuil|mourning|a salu[ée]|hailed|a promis|vowed|pledged|promised|called for|a appel[ée]|"
     r"appel(?:le|lent) à|a exhort[ée]|urged|dénonc\w*|denounc\w*|regrett\w*|s'est rendu|visited|visite|"
     r"a réagi|reacted|ouvert une enquête|opened an investigation)\b",
     re.IGNORECASE,
