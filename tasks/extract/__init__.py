@@ -18,7 +18,7 @@ from functools import cache
 from tasks.extract import actors as actor_rules
 from tasks.extract import relevance
 from tasks.extract.cues_ar import arabic_event, is_arabic
-from tasks.extract.dates import find_dates, is_recent, reference_day, year_floor
+from tasks.extract.dates import find_dates, is_recent, reference_day
 from tasks.extract.event_types import NOT_VIOLENCE, cues, is_violent
 from tasks.extract.events import ELABORATES, Context, Passage, anchors, build_events, date_of, is_background
 from tasks.extract.gloss import LANGUAGES as GLOSSED
@@ -96,7 +96,7 @@ def _read(title: str, text: str, lang: str, reference: date | None, exact: bool)
         title=title, lang=lang, reference=reference, reference_exact=exact, countries=countries,
         places=_places(text, countries), title_places=_places(title, countries),
         attributions=_attributions(body, countries[0] if countries else None, reference),
-        floor=None if reference else year_floor(text),
+        text=text,
     )  # fmt: skip
     events = _events(ctx, body)
     if not events or _not_security(title, body, ctx) or _sport(events[0].notes):
@@ -238,9 +238,7 @@ def _not_security(title: str, body: list[Sentence], ctx: Context) -> bool:
 def _in_the_region(place) -> bool:
     """A place of a core country, or of a border country's bordering regions (Cameroon's Far North, not its North-West
     where the anglophone conflict is)."""
-    if place.country in relevance.CORE:
-        return True
-    return place.country in relevance.BORDER_ADMIN1 and place.admin1 is not None and relevance.in_sahel(place.country, place.admin1)
+    return relevance.in_sahel(place.country, place.admin1) and (place.country in relevance.CORE or place.admin1 is not None)
 
 
 def _sport(anchor: str) -> bool:

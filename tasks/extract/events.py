@@ -15,11 +15,12 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from tasks.extract import actors as actor_rules
 from tasks.extract import roles, targets
-from tasks.extract.dates import DateMention, find_dates, is_future, is_recent, on_or_after
+from tasks.extract.dates import DateMention, find_dates, is_future, is_recent, on_or_after, year_floor
 from tasks.extract.event_types import VIOLENT as VIOLENT_ACTS
 from tasks.extract.event_types import cues, event_type, is_violent, passage_cues
 from tasks.extract.fatalities import Figure, casualties, tally
@@ -214,7 +215,12 @@ class Context:
     places: list  # PlaceMention over the body text
     title_places: list
     attributions: list  # (Sentence, ActorMention) of named groups credited with the attack
-    floor: date | None = None  # with no reference day: the latest month or year the text names (dates.year_floor)
+    text: str = ""  # the body text, read for `floor` only when a day without its year needs one
+
+    @cached_property
+    def floor(self) -> date | None:
+        """With no reference day: the latest month or year the text names (dates.year_floor)."""
+        return None if self.reference else year_floor(self.text)
 
 
 def dateline_end(s: Sentence) -> int:
@@ -408,7 +414,7 @@ def date_of(p: Passage, ctx: Context, title_dates: list[DateMention]) -> None:
     if best is not None:
         d, p.date_sentence = best[1], best[2]
         p.day, p.precision = d.day, d.precision if d.day else None
-        if p.day is None and d.kind == "explicit" and ctx.floor:
+        if p.day is None and d.kind == "explicit" and ctx.reference is None and ctx.floor:
             p.day, p.precision = on_or_after(d, best[2].text, ctx.floor), 1  # "le 17 février", after "décembre 2025"
         if p.day and not ctx.reference_exact and d.kind not in ("explicit", "numeric"):
             p.precision = 3  # a weekday resolved against a month-only reference
@@ -501,10 +507,9 @@ def _capital_named(p: Passage, ctx: Context, main: bool):
         for m in CAPITAL_PHRASE.finditer(s.text):
             word = m.group("en") or m.group("fr") or m.group("own")
             country = next((c for c, rx in actor_rules.DEMONYMS.items() if re.fullmatch(rx, word, re.I)), None)
-            if country in CAPITALS:
-                place = next((q for q in find_places(CAPITALS[country], [country]) if q.country == country), None)
-                if place is not None:
-                    return place, 1, s
+            place = _capital_place(country)
+            if place is not None:
+                return place, 1, s
     return None
 
 
@@ -621,9 +626,14 @@ def _victims_kind(figures: list[Figure]) -> str | None:
 def _placed_like(event: Event, other: Event) -> Event:
     if event.location or not other.location or other.country != event.country:
         return event
+    return _at_place_of(event, other)
+
+
+def _at_place_of(event: Event, other: Event) -> Event:
+    """`event` placed where `other` is (country, admin units, town, coordinates and their precision)."""
     return replace(
-        event, location=other.location, admin1=other.admin1, admin2=other.admin2, latitude=other.latitude,
-        longitude=other.longitude, geo_precision=other.geo_precision,
+        event, country=other.country, location=other.location, admin1=other.admin1, admin2=other.admin2,
+        latitude=other.latitude, longitude=other.longitude, geo_precision=other.geo_precision,
     )  # fmt: skip
 
 
@@ -681,10 +691,8 @@ def _mine_struck(event: Event, p: Passage, ctx: Context, per_sentence: list[list
             if blast is None or blast.sub_event_type != "Remote explosive/landmine/IED":
                 return []
             return [replace(
-                blast, event_date=event.event_date, date_precision=event.date_precision, location=event.location,
-                admin1=event.admin1, admin2=event.admin2, latitude=event.latitude, longitude=event.longitude,
-                geo_precision=event.geo_precision, country=event.country, actor1=blast.actor1 or event.actor1,
-                actor2=blast.actor2 or event.actor2,
+                _at_place_of(blast, event), event_date=event.event_date, date_precision=event.date_precision,
+                actor1=blast.actor1 or event.actor1, actor2=blast.actor2 or event.actor2,
             )]  # fmt: skip
     return []
 
@@ -784,7 +792,7 @@ def build_event(
         or bool(re.search(r"\b(village|civils|civilians|villagers|march[ée]|market|habitants|residents)\b", anchor_text, re.I))
     )
     sides = roles.Sides(
-        initiator=targets.initiator(anchor_text, mentions), anchor=mentions, passage=passage_mentions,
+        initiator=acting, anchor=mentions, passage=passage_mentions,
         credited=[m.name for _, m in ctx.attributions] + roles.claimed(p.sentences, country, p.day),
         civilian_victims=civilian_victims, armed_target=armed_target, countries=ctx.countries,
         undecided=bool(AND_OR.search(anchor_text)),
@@ -832,8 +840,15 @@ def _capital_for_coup(place, precision: int | None, ctx: Context) -> tuple:
     if place is not None and place.kind in TOWN_KINDS:
         return place, precision
     country = place.country if place is not None else (ctx.countries[0] if ctx.countries else None)
-    capital = next((pl for pl in find_places(CAPITALS.get(country or "", ""), [country]) if pl.kind != "country"), None)
+    capital = _capital_place(country)
     return (capital, 1) if capital is not None else (place, precision)
+
+
+def _capital_place(country: str | None):
+    """The capital of a country, as the gazetteer places it."""
+    if country not in CAPITALS:
+        return None
+    return next((pl for pl in find_places(CAPITALS[country], [country]) if pl.kind != "country"), None)
 
 
 def _region(place, p: Passage, ctx: Context):

@@ -121,13 +121,10 @@ def actors(etype: str, sub: str, sides: Sides, country: str, found: frozenset[st
         return named[0], named[1]
     if forces and (sides.armed_target or not sides.civilian_victims):
         return actor1, forces[0]
-    if etype == "Battles" and sides.armed_target and actor1 not in STATE_NAMES(country):
+    state = (actor_rules.state_forces(country), actor_rules.police_forces(country))
+    if etype == "Battles" and sides.armed_target and actor1 not in state:
         return actor1, actor_rules.state_forces(country)  # "attacked the presidential palace": its guard, unnamed
     return actor1, ("Civilians" if sides.civilian_victims else None)
-
-
-def STATE_NAMES(country: str) -> set[str]:  # noqa: N802 - reads as the set it returns
-    return {actor_rules.state_forces(country), actor_rules.police_forces(country)}
 
 
 def _crowd_force(sides: Sides) -> str | None:
