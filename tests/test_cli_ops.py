@@ -46,6 +46,16 @@ def sahelwatch(*args: str, api: str | None, cwd: Path, **popen) -> subprocess.Po
     )
 
 
+LOCAL = ("--allow-host", "127.0.0.1")
+
+
+def start_run(db: Path, feeds: Path | str, *options: str, api: str | None, cwd: Path, stderr=subprocess.PIPE):
+    """`sahelwatch run` on `db` and `feeds` in a process of its own, its stdout piped."""
+    return sahelwatch(
+        "run", "--db", str(db), "--feeds", str(feeds), *options, api=api, cwd=cwd, stdout=subprocess.PIPE, stderr=stderr
+    )
+
+
 def finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str, str]:
     out, err = proc.communicate(timeout=timeout)
     return proc.returncode, out or "", err or ""
@@ -92,22 +102,7 @@ def test_no_reachable_feed_exits_1_with_a_hint_and_the_summary_as_json(api, tmp_
         "feeds:\n" + "".join(f"  - {{name: {n}, url: 'http://127.0.0.1:{closed}/{n}.xml'}}\n" for n in "ab")
     )
     db = tmp_path / "data" / "x.duckdb"
-    code, out, err = finish(
-        sahelwatch(
-            "run",
-            "--db",
-            str(db),
-            "--feeds",
-            "feeds.yaml",
-            "--json",
-            "--allow-host",
-            "127.0.0.1",
-            api=api,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    )
+    code, out, err = finish(start_run(db, "feeds.yaml", "--json", *LOCAL, api=api, cwd=tmp_path))
     assert code == 1, err
     assert err.strip().splitlines()[-1].startswith("error: no feed reachable: a: connect_error"), err
     assert "Traceback" not in err and "nanobind" not in err
@@ -122,34 +117,11 @@ def test_a_second_run_stops_at_once_and_the_first_counts_once(api, slow_site, tm
     db = tmp_path / "data" / "two.duckdb"
     first_err = tmp_path / "first.err"
     with first_err.open("w") as log:
-        first = sahelwatch(
-            "run",
-            "--db",
-            str(db),
-            "--feeds",
-            str(feeds),
-            "--json",
-            "--allow-host",
-            "127.0.0.1",
-            api=api,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=log,
-        )
+        first = start_run(db, feeds, "--json", *LOCAL, api=api, cwd=tmp_path, stderr=log)
         wait_for(first_err, "fetching the pages of 48 new entries")
         started = time.monotonic()
         code, _, err = finish(
-            sahelwatch(
-                "run",
-                "--db",
-                str(db),
-                "--feeds",
-                str(feeds),
-                api=api,
-                cwd=tmp_path,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            ),
+            start_run(db, feeds, api=api, cwd=tmp_path),
             timeout=60,
         )
         took = time.monotonic() - started
@@ -177,19 +149,7 @@ def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_e
     db = tmp_path / "data" / "held.duckdb"
     err_log = tmp_path / "run.err"
     with err_log.open("w") as log:
-        run = sahelwatch(
-            "run",
-            "--db",
-            str(db),
-            "--feeds",
-            str(feeds),
-            "--allow-host",
-            "127.0.0.1",
-            api=api,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=log,
-        )
+        run = start_run(db, feeds, *LOCAL, api=api, cwd=tmp_path, stderr=log)
         wait_for(err_log, "fetching the pages of 48 new entries")
         holder = subprocess.Popen(
             [sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -213,22 +173,7 @@ def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_e
     assert list((db.parent / "spool").glob("*.json")), "the fetched work is in the spool"
     after = runner.invoke(app, ["status", "--db", str(db)], env={"COLUMNS": "200"})
     assert "failed (interrupted)" in after.output, after.output
-    code, out, err = finish(
-        sahelwatch(
-            "run",
-            "--db",
-            str(db),
-            "--feeds",
-            str(feeds),
-            "--json",
-            "--allow-host",
-            "127.0.0.1",
-            api=api,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    )
+    code, out, err = finish(start_run(db, feeds, "--json", *LOCAL, api=api, cwd=tmp_path))
     assert code == 0, err
     assert json.loads(out)["spools_flushed"] >= 1
     assert sorted(s for (s,) in rows(db, "SELECT status FROM runs")) == ["completed", "failed"]
