@@ -7,6 +7,8 @@ endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The editable install writes sahelwatch.egg-info here: two venvs built at once (.ci/run) take turns.
+ONE_AT_A_TIME := $(shell command -v flock >/dev/null 2>&1 && echo flock .editable-install.lock)
 
 .PHONY: demo test bench lint lock clean
 
@@ -14,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" && $(PYTHON) -c '$(SUPPORTED)' || { echo "need Python 3.11, 3.12 or 3.13 (set PYTHON=/path/to/python3.x)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(ONE_AT_A_TIME) $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -111,6 +111,7 @@ def test_no_reachable_feed_exits_1_with_a_hint_and_the_summary_as_json(api, tmp_
     assert rows(db, "SELECT status FROM runs") == [("failed",)]
 
 
+@pytest.mark.slow  # a lock between processes: Python-independent, CI runs it on 3.11 only
 def test_a_second_run_stops_at_once_and_the_first_counts_once(api, slow_site, tmp_path):
     server, feeds = slow_site
     server.reset_counts()
@@ -144,6 +145,7 @@ sys.stdin.readline()
 """
 
 
+@pytest.mark.slow  # a lock between processes: Python-independent, CI runs it on 3.11 only
 def test_a_lock_taken_mid_run_is_one_line_the_spool_keeps_the_work_and_the_run_ends_failed(api, slow_site, tmp_path):
     server, feeds = slow_site
     db = tmp_path / "data" / "held.duckdb"

@@ -211,6 +211,7 @@ def test_shipped_file_is_small_and_well_formed() -> None:
     assert len(first) == len(header)
 
 
+@pytest.mark.slow  # ~15 s of CSV reading, Python-independent: CI runs it on 3.11 only
 @pytest.mark.skipif(not (CORPUS / "gazetteer").is_dir(), reason="../shared/corpus is absent")
 def test_build_script_reproduces_a_loadable_gazetteer(tmp_path: Path) -> None:
     import subprocess
