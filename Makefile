@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_cluster.py
 	$(BIN)/python scripts/bench_flow.py
 	$(BIN)/python scripts/bench_page.py
+	$(BIN)/python scripts/bench_store.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
