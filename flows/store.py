@@ -20,9 +20,9 @@ from dataclasses import fields, replace
 from flows.writer import session
 from storage.db import DatabaseLocked, StorageError
 from storage.fingerprints import find_near_duplicates, store_fingerprints
-from storage.ingest import known_hashes, save_batch
+from storage.ingest import copied_articles, known_hashes, save_batch
 from storage.spool import pending_spools, write_spool
-from tasks.dedupe import mark_exact_duplicates, mark_near_duplicates
+from tasks.dedupe import first_copies, mark_exact_duplicates, mark_near_duplicates
 from tasks.models import Article
 from tasks.settings import Settings
 
@@ -49,6 +49,7 @@ def dedupe_rows(con, rows: list[dict], signatures: list) -> list[dict]:
     articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash for a in articles]))
     fresh = [tuple(item) for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
     articles = mark_near_duplicates(articles, find_near_duplicates(con, fresh))
+    articles = first_copies(articles, copied_articles(con, sorted({a.duplicate_of for a in articles if a.duplicate_of})))
     return [
         {**row, "duplicate_of": a.duplicate_of, "similarity": a.similarity}
         for row, a in zip(rows, articles, strict=True)

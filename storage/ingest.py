@@ -71,6 +71,14 @@ def known_hashes(con, hashes: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
+def copied_articles(con, keys: list[str]) -> dict[str, str]:
+    """url_key → duplicate_of, for those of `keys` stored as duplicates."""
+    if not keys:
+        return {}
+    return dict(con.execute("SELECT url_key, duplicate_of FROM articles WHERE url_key IN (SELECT unnest($k)) "
+                            "AND duplicate_of IS NOT NULL", {"k": keys}).fetchall())
+
+
 def start_run(con, run_id: str, flow: str, now: datetime, partition: str | None = None) -> None:
     con.execute("INSERT INTO runs (run_id, flow, started_at, status, feed_partition) VALUES (?, ?, ?, 'running', ?) "
                 "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, now, partition])
