@@ -42,18 +42,23 @@ def main(_version_flag: Annotated[bool, typer.Option("--version", callback=_vers
     """Sahel news feeds to structured conflict events."""
 
 
-def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None) -> None:
+def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None, partition: str | None = None) -> None:
     """Check what a run needs before Prefect starts (whose failure logging would bury the one clear line):
-    the feeds and rules files are valid, no other run holds the writer lock, the database opens for writing."""
-    from storage.db import connect, writer_lock
+    the feeds and rules files are valid, no other run holds the writer lock, the database opens for writing
+    (a partitioned run: in the writer slot, which the other partitions' runs take in turns)."""
+    from contextlib import nullcontext
+
+    from storage.db import connect, slot_lock, writer_lock
     from tasks.alerts import load_rules
     from tasks.feeds import load_feeds
+    from tasks.partition import parse_partition
 
+    slug = parse_partition(partition).slug if partition else None
     if feeds is not None:
         load_feeds(feeds)
     if alerts is not None:
         load_rules(alerts)
-    with writer_lock(db), connect(db):
+    with writer_lock(db, share=slug), slot_lock(db) if slug else nullcontext(), connect(db):
         pass
 
 
@@ -72,6 +77,8 @@ def print_outcome(summary: dict, as_json: bool) -> None:
 def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON on stdout")] = False,
         allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (tests, local feeds)")] = None,
+        partition: Annotated[str | None, typer.Option(help="i/N: only partition i of N of the feeds, sharing the "
+                                                      "database with the other partitions' runs")] = None,
         ) -> None:
     """One ingest run now, against the configured feeds. Exit 1 when the run fails or no feed answered."""
     from tasks.settings import DEFAULT_ALERTS, resolve_settings
@@ -82,10 +89,10 @@ def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = N
     from flows.progress_view import progress_view
 
     try:
-        preflight(settings.db_path, settings.feeds_path, settings.alerts_path)
+        preflight(settings.db_path, settings.feeds_path, settings.alerts_path, partition)
         with progress_view(err):
             summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
-                             alerts=str(settings.alerts_path))
+                             alerts=str(settings.alerts_path), partition=partition)
     except NoFeedReachable as exc:
         print_outcome(exc.summary, as_json)
         raise fail(exc) from None
@@ -124,9 +131,13 @@ def status(db: DbOption = None) -> None:
 
 @feeds_app.command("check")
 def feeds_check(path: Annotated[Path | None, typer.Argument(help="Feeds file (default: $SAHELWATCH_FEEDS, "
-                                                                 "else deploy/feeds.yaml)")] = None) -> None:
+                                                                 "else deploy/feeds.yaml)")] = None,
+                partitions: Annotated[int | None, typer.Option(min=1, help="Also show which of N partitions "
+                                                               "(ingest --partition i/N) polls each feed")] = None,
+                ) -> None:
     """Validate a feeds file without running anything: every key known, every value its type."""
     from tasks.config import check_feeds
+    from tasks.partition import feed_partition
     from tasks.settings import resolve_settings
 
     path = resolve_settings(feeds=path).feeds_path
@@ -136,6 +147,11 @@ def feeds_check(path: Annotated[Path | None, typer.Argument(help="Feeds file (de
         raise fail(exc) from None
     enabled = sum(f.enabled for f in checked.feeds)
     console.print(f"{path}: {len(checked.feeds)} feeds, {enabled} enabled, all valid", highlight=False)
+    if partitions:
+        for f in checked.feeds:
+            state = "" if f.enabled else "  (disabled)"
+            console.print(f"{feed_partition(f.name, partitions)}/{partitions}  {f.name}{state}", highlight=False,
+                          markup=False)
 
 
 def malformed_lines(path: Path) -> int:

@@ -24,12 +24,13 @@ from flows.pipeline import chunked, collect_entries, extract_task, submit_entrie
 from flows.report import summary_markdown
 from flows.situation.publish import publish_page
 from flows.store import flush_spools, store_payload
-from storage.db import connect, writer_lock
+from flows.writer import abandon_dead_runs, ensure_writer_limit, partition_of, partitioned, session, writer_slot
+from storage.db import writer_lock
 from storage.events import EventStats, store_extractions
 from storage.ingest import (
-    abandon_runs,
     article_row,
     articles_to_extract,
+    claim_articles,
     feed_row,
     feed_states,
     finish_run,
@@ -49,6 +50,7 @@ from tasks.http import Robots, build_client
 from tasks.models import Article, Entry, FeedResult, FeedSpec, Skip
 from tasks.notify import notify_flow_failure
 from tasks.pages import Budget
+from tasks.partition import in_partition
 from tasks.progress import report
 from tasks.settings import Settings, resolve_settings
 
@@ -75,8 +77,7 @@ def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventS
     events were not written (a crash, a lock) are picked up here. Returns the events and the extraction skips."""
     total, previous, skips = EventStats(), set[str](), []
     while True:
-        with connect(settings.db_path) as con:
-            rows = articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)
+        rows = next_articles(settings, run_id)
         keys = {row["url_key"] for row in rows}
         if not keys or keys <= previous:  # nothing left, or nothing recorded last time: never loop forever
             return total, skips
@@ -91,11 +92,23 @@ def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventS
         previous = keys
 
 
+def next_articles(settings: Settings, run_id: str) -> list[dict]:
+    """The next chunk of articles to extract. A partitioned run claims its chunk, so runs sharing the database
+    extract each article once; a dead run's claims are freed first. (Were two runs to extract one article anyway,
+    `store_extractions` skips an article already extracted when it stores: no event or evidence is doubled.)"""
+    with session(settings) as con:
+        if settings.partition is None:
+            return articles_to_extract(con, EXTRACTOR_VERSION, limit=settings.extract_chunk)
+        now = datetime.now(UTC)
+        abandon_dead_runs(con, settings, now, own=run_id)
+        return claim_articles(con, run_id, EXTRACTOR_VERSION, now, limit=settings.extract_chunk)
+
+
 def save_extractions(settings: Settings, run_id: str, extracted: list, now: datetime) -> tuple[EventStats, list[Skip]]:
     """Store the extractions and their skips; an article whose worker died is only skipped (tried again later)."""
     skipped = [x for x in extracted if x.skip is not None]
     kept = [x for x in extracted if x.skip is None or x.skip.reason != "worker_died"]
-    with connect(settings.db_path) as con:
+    with session(settings) as con:
         stats = store_extractions(con, kept, now)
         if skipped:
             save_batch(con, [], [], [skip_row(x.skip, x.url_key, run_id, now) for x in skipped])
@@ -138,8 +151,9 @@ def send_alerts(settings: Settings, rules: Rules | None, now: datetime) -> dict:
     if rules is None:
         return {}
     try:
-        stats = send_pending_alerts(settings.db_path, rules, now)
-        check_feed_health(settings.db_path, rules, settings.failing_feed_runs, now)
+        with writer_slot(settings):  # two partitioned runs must not both send what is due: read, send, record
+            stats = send_pending_alerts(settings.db_path, rules, now)
+            check_feed_health(settings.db_path, rules, settings.failing_feed_runs, now)
     except SahelwatchError as exc:
         get_run_logger().warning("alerts skipped this run (sent next run): %s", exc)
         return {"alerts_error": str(exc)}
@@ -174,7 +188,7 @@ def poll(client, settings: Settings, specs: list[FeedSpec], states: dict) -> tup
     futures = [poll_feeds_task.submit(client, group, states, settings)
                for group in chunked(specs, settings.feeds_per_task)]
     results = [result for future in futures for result in future.result()]
-    with connect(settings.db_path) as con:
+    with session(settings) as con:
         known = known_url_keys(con, [e.url_key for e in new_entries(results, set())], settings.final_after_runs)
     return results, new_entries(results, known)
 
@@ -237,9 +251,29 @@ def no_feed_reachable(summary: dict) -> NoFeedReachable | None:
     return NoFeedReachable(f"no feed reachable: {first}{more}", summary)
 
 
-def abandon_dead_runs(settings: Settings) -> None:
-    with connect(settings.db_path) as con:
-        abandon_runs(con, datetime.now(UTC))
+def abandon_runs_before(settings: Settings, run_id: str, started: datetime) -> None:
+    """Mark failed the runs that died (we hold the lock(s)). In a function of its own: a connection left in the
+    flow's frame would outlive the interpreter with the run's error ("nanobind: leaked")."""
+    with session(settings) as con:
+        abandon_dead_runs(con, settings, started, own=run_id)
+
+
+def record_failure(settings: Settings, run_id: str, started: datetime, exc: BaseException) -> None:
+    """Mark the run failed if the database can be had at once; else the next run does it. Never raises."""
+    try:
+        with writer_slot(settings, wait=10):
+            mark_run_failed(settings.db_path, run_id, started, exc)
+    except Exception:  # noqa: BLE001 - best effort, like mark_run_failed itself
+        pass
+
+
+def publish(settings: Settings, summary: dict, tally: Tally, events: EventStats) -> None:
+    """The analysts' copy and the situation page (one after the other in the writer slot when partitioned, so
+    the page is made from the copy this run published)."""
+    report("publish", note="publishing the analysts' copy")
+    with writer_slot(settings):
+        summary["publish"] = publish_if_changed(settings, tally, events)
+        summary["page"] = publish_page(settings, summary["publish"], datetime.now(UTC))
 
 
 def bare(exc: SahelwatchError) -> SahelwatchError:
@@ -253,10 +287,11 @@ def bare(exc: SahelwatchError) -> SahelwatchError:
 def run_ingest(settings: Settings, rules: Rules | None, run_id: str, started: datetime) -> dict:
     """The body of a run, under the writer lock."""
     report("prepare", note="writing earlier spools and reading feed states")
-    specs = load_feeds(settings.feeds_path, settings.base_url)
+    part = partition_of(settings)
+    specs = [spec for spec in load_feeds(settings.feeds_path, settings.base_url) if in_partition(spec.name, part)]
     flushed = flush_spools(settings)
-    with connect(settings.db_path) as con:
-        start_run(con, run_id, "ingest", started)
+    with session(settings) as con:
+        start_run(con, run_id, "ingest", started, settings.partition)
         states = feed_states(con)
     tally = Tally()
     with build_client(settings) as client:
@@ -274,14 +309,14 @@ def run_ingest(settings: Settings, rules: Rules | None, run_id: str, started: da
     report("alerts", note="sending alerts")
     summary = {**run_summary(counts, results, tally), "run_id": run_id, "db": str(settings.db_path),
                "spools_flushed": flushed, "started_at": started.isoformat(), **send_alerts(settings, rules, now)}
+    if settings.partition:
+        summary["partition"] = settings.partition
     failure = no_feed_reachable(summary)
-    with connect(settings.db_path) as con:
+    with session(settings) as con:
         summary.update(new_events=events_brief(con, events.new),
                        seconds=round((datetime.now(UTC) - started).total_seconds(), 2))
         finish_run(con, run_id, datetime.now(UTC), "failed" if failure else "completed", counts, summary)
-    report("publish", note="publishing the analysts' copy")
-    summary["publish"] = publish_if_changed(settings, tally, events)
-    summary["page"] = publish_page(settings, summary["publish"], datetime.now(UTC))
+    publish(settings, summary, tally, events)
     publish_artifacts(summary)
     if failure:
         raise failure
@@ -296,27 +331,34 @@ def ingest(
     allow_hosts: list[str] | None = None,
     alerts: str | None = None,
     report_since: str | None = None,
+    partition: str | None = None,
 ) -> dict:
     """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
     (flows/situation/publish.py). Returns the run summary.
 
     The run holds the database's writer lock from start to end: a second run stops at once. A run that fails
-    is marked `failed` in `runs` (or, when the database itself is what failed, by the next run)."""
-    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
-                                allow_hosts=tuple(allow_hosts) if allow_hosts else None, report_since=report_since)
+    is marked `failed` in `runs` (or, when the database itself is what failed, by the next run).
+    With `partition` "i/N" it polls only partition i of N of the feeds (tasks/partition.py) and shares the
+    database with the other partitions' runs, taking turns in the writer slot (flows/writer.py)."""
+    settings = partitioned(resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
+                                            allow_hosts=tuple(allow_hosts) if allow_hosts else None,
+                                            report_since=report_since, partition=partition))
     rules = load_rules(settings.alerts_path) if settings.alerts_path else None
     run_id, started = _run_id(), datetime.now(UTC)
-    with writer_lock(settings.db_path):
-        abandon_dead_runs(settings)  # we hold the lock: any run still `running` died
+    part = partition_of(settings)
+    with writer_lock(settings.db_path, share=part.slug if part else None):
+        if part:
+            ensure_writer_limit()
+        abandon_runs_before(settings, run_id, started)
         try:
             summary = run_ingest(settings, rules, run_id, started)
         except NoFeedReachable as exc:
             raise bare(exc) from None
         except SahelwatchError as exc:
-            mark_run_failed(settings.db_path, run_id, started, exc)
+            record_failure(settings, run_id, started, exc)
             raise bare(exc) from None
         except BaseException as exc:
-            mark_run_failed(settings.db_path, run_id, started, exc)
+            record_failure(settings, run_id, started, exc)
             raise
     get_run_logger().info("ingest %s: %s new articles, %s skips, %s new events", run_id, summary["new_articles"],
                           summary["skips"], summary["events_new"])

@@ -7,17 +7,22 @@ Nothing touches the database before the chunk is on disk, so a lock taken at any
 nothing: the next run finds the spool and writes it first, deduping it then if this run never got that far.
 A spool whose dedupe verdict was recorded is written as it is, so a crash between the fingerprints and the
 articles can never make an article find itself and lose its `duplicate_of`.
+
+A partitioned run (flows/writer.py) opens the database inside the writer slot and spools under its own folder
+(`spool/1-of-2/`): it writes only its own partition's spools, never one another run is writing. A whole-database
+run writes every spool, those that partitioned runs left included.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
-from storage.db import DatabaseLocked, StorageError, connect
+from flows.writer import session
+from storage.db import DatabaseLocked, StorageError
 from storage.fingerprints import find_near_duplicates, store_fingerprints
-from storage.ingest import known_hashes, save_batch
+from storage.ingest import copied_articles, known_hashes, save_batch
 from storage.spool import pending_spools, write_spool
-from tasks.dedupe import mark_exact_duplicates, mark_near_duplicates
+from tasks.dedupe import first_copies, mark_exact_duplicates, mark_near_duplicates
 from tasks.models import Article
 from tasks.settings import Settings
 
@@ -31,8 +36,8 @@ class Spooled(StorageError):
 def flush_spools(settings: Settings) -> int:
     """Write what earlier runs fetched but could not store; return how many spools were written."""
     written = 0
-    for path, payload in pending_spools(settings.spool_dir):
-        save_payload(settings, path.stem, payload)
+    for path, payload in pending_spools(settings.spool_dir, nested=settings.partition is None):
+        save_payload(replace(settings, spool_dir=path.parent), path.stem, payload)
         path.unlink(missing_ok=True)
         written += 1
     return written
@@ -44,6 +49,7 @@ def dedupe_rows(con, rows: list[dict], signatures: list) -> list[dict]:
     articles = mark_exact_duplicates(articles, known_hashes(con, [a.content_hash for a in articles]))
     fresh = [tuple(item) for item, a in zip(signatures, articles, strict=True) if a.duplicate_of is None]
     articles = mark_near_duplicates(articles, find_near_duplicates(con, fresh))
+    articles = first_copies(articles, copied_articles(con, sorted({a.duplicate_of for a in articles if a.duplicate_of})))
     return [
         {**row, "duplicate_of": a.duplicate_of, "similarity": a.similarity}
         for row, a in zip(rows, articles, strict=True)
@@ -53,7 +59,7 @@ def dedupe_rows(con, rows: list[dict], signatures: list) -> list[dict]:
 def save_payload(settings: Settings, name: str, payload: dict) -> dict:
     """Dedupe the payload's articles unless the spool says it was done, then fingerprints first and feeds,
     articles and skips in one transaction: every write is idempotent. Returns the payload as written."""
-    with connect(settings.db_path) as con:
+    with session(settings) as con:
         if not payload.get("deduped", True):
             payload = {
                 **payload,

@@ -71,18 +71,35 @@ def known_hashes(con, hashes: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
-def start_run(con, run_id: str, flow: str, now: datetime) -> None:
-    con.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running') "
-                "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, now])
+def copied_articles(con, keys: list[str]) -> dict[str, str]:
+    """url_key → duplicate_of, for those of `keys` stored as duplicates."""
+    if not keys:
+        return {}
+    return dict(con.execute("SELECT url_key, duplicate_of FROM articles WHERE url_key IN (SELECT unnest($k)) "
+                            "AND duplicate_of IS NOT NULL", {"k": keys}).fetchall())
 
 
-def abandon_runs(con, now: datetime) -> int:
-    """Mark every run still `running` as failed: called by a run that holds the writer lock, so none of them is
-    alive (killed, or its database was locked when it tried to record its end)."""
-    count = con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0]
+def start_run(con, run_id: str, flow: str, now: datetime, partition: str | None = None) -> None:
+    con.execute("INSERT INTO runs (run_id, flow, started_at, status, feed_partition) VALUES (?, ?, ?, 'running', ?) "
+                "ON CONFLICT (run_id) DO NOTHING", [run_id, flow, now, partition])
+
+
+def running_runs(con) -> list[tuple[str, str | None]]:
+    """(run_id, feed_partition) of the runs recorded `running`."""
+    return con.execute("SELECT run_id, feed_partition FROM runs WHERE status = 'running' ORDER BY run_id").fetchall()
+
+
+def abandon_runs(con, now: datetime, run_ids: list[str] | None = None) -> int:
+    """Mark runs still `running` as failed (all of them, or those of `run_ids`): called by a run that holds the
+    writer lock, so none of them is alive (killed, or its database was locked when it tried to record its end);
+    a partitioned run passes the ones it knows are dead."""
+    only = "" if run_ids is None else " AND run_id IN (SELECT unnest($ids))"
+    params = {"now": now} if run_ids is None else {"now": now, "ids": run_ids}
+    count = con.execute(f"SELECT count(*) FROM runs WHERE status = 'running'{only}",
+                        {k: v for k, v in params.items() if k != "now"}).fetchone()[0]
     con.execute("UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, $now), "
                 "summary = coalesce(summary, '{\"error\": \"interrupted: the run ended without recording its end\"}') "
-                "WHERE status = 'running'", {"now": now})
+                f"WHERE status = 'running'{only}", params)
     return count
 
 
@@ -147,6 +164,7 @@ def finish_run(con, run_id: str, now: datetime, status: str, counts: dict, summa
     sets = ", ".join(f"{c} = ?" for c in columns)
     con.execute(f"UPDATE runs SET finished_at = ?, status = ?, {sets}, summary = ? WHERE run_id = ?",
                 [now, status, *[counts.get(c) for c in columns], json.dumps(summary, default=str), run_id])
+    con.execute("DELETE FROM extraction_claims WHERE run_id = ?", [run_id])
 
 
 def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[dict]:
@@ -159,5 +177,34 @@ def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[
         "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT ?",  # first copies before copies
         [extractor_version, limit],
     ).fetchall()
-    names = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url", "fetched_at")
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    return [dict(zip(_TO_EXTRACT, row, strict=True)) for row in rows]
+
+
+_TO_EXTRACT = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url", "fetched_at")
+
+
+def claim_articles(con, run_id: str, extractor_version: str, now: datetime, limit: int = 5000) -> list[dict]:
+    """Like `articles_to_extract`, for runs sharing the database: the articles no live run has claimed, claimed
+    for `run_id` in the same transaction. A syndicated copy whose first copy another live run is still extracting
+    waits (it is credited on its first copy's events, which must be stored first). Claims of runs that are no
+    longer `running` are dropped first: a dead run's articles are free once it is marked failed."""
+    with transaction(con):
+        con.execute("DELETE FROM extraction_claims WHERE run_id NOT IN (SELECT run_id FROM runs WHERE status = 'running')")
+        rows = con.execute(
+            "WITH busy AS (SELECT c.url_key FROM extraction_claims c WHERE c.run_id <> $run "
+            "  AND NOT EXISTS (SELECT 1 FROM extractions x WHERE x.url_key = c.url_key AND x.extractor_version = $v)) "
+            "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url, a.fetched_at "
+            "FROM articles a "
+            "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = $v "
+            "WHERE a.url_key NOT IN (SELECT url_key FROM busy) "
+            "AND (a.duplicate_of IS NULL OR a.duplicate_of NOT IN (SELECT url_key FROM busy)) "
+            "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT $limit",
+            {"run": run_id, "v": extractor_version, "limit": limit},
+        ).fetchall()
+        claims = [{"url_key": row[0], "run_id": run_id, "claimed_at": now} for row in rows]
+        insert_records(con, "extraction_claims", claims, CLAIM_TYPES, key=["url_key"],
+                       on_conflict="(url_key) DO UPDATE SET run_id = excluded.run_id, claimed_at = excluded.claimed_at")
+    return [dict(zip(_TO_EXTRACT, row, strict=True)) for row in rows]
+
+
+CLAIM_TYPES = {"url_key": "VARCHAR", "run_id": "VARCHAR", "claimed_at": "TIMESTAMPTZ"}

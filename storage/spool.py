@@ -27,10 +27,12 @@ def write_spool(spool_dir: Path, run_id: str, payload: dict) -> Path:
     return path
 
 
-def pending_spools(spool_dir: Path) -> list[tuple[Path, dict]]:
-    """Spooled payloads of earlier runs, oldest first; an unreadable file is renamed aside, not lost."""
+def pending_spools(spool_dir: Path, nested: bool = False) -> list[tuple[Path, dict]]:
+    """Spooled payloads of earlier runs, oldest first (`nested`: those in the folders below too, where
+    partitioned runs spool); an unreadable file is renamed aside, not lost."""
     out = []
-    for path in sorted(spool_dir.glob("*.json"), key=lambda p: p.stat().st_mtime) if spool_dir.exists() else []:
+    found = spool_dir.glob("**/*.json" if nested else "*.json") if spool_dir.exists() else []
+    for path in sorted(found, key=lambda p: p.stat().st_mtime):
         try:
             out.append((path, json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError):

@@ -48,3 +48,24 @@ def mark_near_duplicates(articles: list[Article], near: dict[str, tuple[str, flo
             article = replace(article, duplicate_of=original, similarity=round(score, 4))
         out.append(article)
     return out
+
+
+def first_copies(articles: list[Article], stored: dict[str, str]) -> list[Article]:
+    """Each duplicate pointed at the first copy of its story, never at another copy. A copy of a copy happens
+    when the article it copies was itself found to copy one stored earlier (an exact copy of a story whose first
+    report in this batch is a near copy of a stored one; with partitioned runs, whichever outlet's report is
+    stored first); it would be credited on no event. `stored` maps stored duplicates to what they copy."""
+    copies = {**stored, **{a.url_key: a.duplicate_of for a in articles if a.duplicate_of}}
+
+    def root(key: str) -> str:
+        seen = {key}
+        while key in copies and copies[key] not in seen:
+            key = copies[key]
+            seen.add(key)
+        return key
+
+    def first(article: Article) -> str | None:
+        found = root(article.duplicate_of) if article.duplicate_of else None
+        return article.duplicate_of if found == article.url_key else found  # a cycle is left as it was
+
+    return [replace(a, duplicate_of=first(a)) for a in articles]

@@ -52,6 +52,7 @@ class Settings:
     base_url: str | None = None  # substituted for {{BASE}} in a feeds file (the demo's replay server)
     failing_feed_runs: int = 4
     final_after_runs: int = 3  # runs with a transient skip after which an entry is not tried again
+    partition: str | None = None  # "i/N": poll partition i of N of the feeds, sharing the database (flows/writer.py)
 
 
 def resolve_settings(

@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import free_port
+from workers_cluster import wait_until
 
 from flows.replay import ReplayServer
 
@@ -40,16 +41,6 @@ PREFECT = Path(sys.executable).with_name("prefect")
 INTERVAL = 20  # seconds between scheduled ingest runs while served
 START_TIMEOUT = 90
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def wait_until(check, timeout: float, what: str, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def prefect_env(home: Path | None = None, api_url: str | None = None) -> dict:

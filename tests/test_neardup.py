@@ -80,3 +80,20 @@ def test_pool_workers_import_only_the_stages_they_run():
     loaded = parallel.submit(eval, "sorted(m for m in __import__('sys').modules if m in ('prefect', 'duckdb', "
                                    "'httpx', 'flows'))").result()
     assert loaded == []
+
+
+def test_a_copy_of_a_copy_points_at_the_first_copy():
+    """An exact copy of a story whose first report in the batch turned out to copy a stored article (what two
+    partitioned runs give when the later-published outlet is stored first) is pointed at the stored first copy,
+    where the events are; so is a copy of a stored copy. A cycle (which no dedupe gives) is left as it is."""
+    from tasks.dedupe import first_copies
+    from tasks.models import Article
+
+    def article(key: str, copies: str | None) -> Article:
+        return Article(key, f"http://x/{key}", f"http://x/{key}", "f", key, "text", "page", None, "none",
+                       duplicate_of=copies)
+
+    batch = [article("report", "stored-first"), article("exact", "report"), article("other", "stored-copy"),
+             article("alone", None), article("loop-a", "loop-b"), article("loop-b", "loop-a")]
+    out = first_copies(batch, {"stored-copy": "stored-first"})
+    assert [a.duplicate_of for a in out] == ["stored-first", "stored-first", "stored-first", None, "loop-b", "loop-a"]
