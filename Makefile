@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_cluster.py
 	$(BIN)/python scripts/bench_flow.py
 	$(BIN)/python scripts/bench_page.py
+	$(BIN)/python scripts/bench_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

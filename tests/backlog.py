@@ -2,8 +2,8 @@
 when called, never copied here), each made into `count / 68` distinct variants, written to a real DuckDB file
 through the storage functions. Used by tests/test_dask.py and scripts/bench_scale.py.
 
-Variant k of an article: its lead paragraph and its (k mod n)-th further paragraph, cut to `max_chars` at a
-sentence end, a closing line naming the variant (so no two texts are equal), published 7·k days later (so the
+Variant k of an article: its lead paragraph, then its other n paragraphs from the (k mod n)-th on, cut to
+`max_chars` at a sentence end, a closing line naming the variant (so no two texts are equal), published 7·k days later (so the
 variants are different incidents, not one event with 30 sources), under its own URL.
 """
 
@@ -29,10 +29,9 @@ def cut(text: str, max_chars: int) -> str:
 
 def variant(row: dict, k: int, max_chars: int) -> tuple[str, datetime | None]:
     """The text and publication time of variant k of a dev-set row."""
-    paragraphs = [p for p in row["text"].split("\n\n") if p.strip()]
-    others = paragraphs[1:]
-    body = paragraphs[0] + ("\n\n" + others[k % len(others)] if others else "")
-    text = cut(body, max_chars) + f"\n\n({row['source']}, {row['id']}/{k + 1})"
+    lead, *others = [p for p in row["text"].split("\n\n") if p.strip()]
+    turn = k % len(others) if others else 0
+    text = cut("\n\n".join([lead, *others[turn:], *others[:turn]]), max_chars) + f"\n\n({row['source']}, {row['id']}/{k + 1})"
     published = datetime.fromisoformat(row["published"].replace("Z", "+00:00")) if row["published"] else None
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)

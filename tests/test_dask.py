@@ -1,6 +1,6 @@
 """The CPU stages on a real Dask cluster (flows/compute.py): a `dask scheduler` and two `dask worker` processes
-on 127.0.0.1 (the venv's own `dask` command, one thread each, each in a session of its own, SIGKILLed at
-teardown), shared by the module, against the session's Prefect server.
+on 127.0.0.1 (tests/dask_cluster.py: the venv's own `dask` command, one thread each, each in a session of its own,
+SIGKILLed at teardown), shared by the module, against the session's Prefect server.
 
 reprocess over the demo's articles and over 2,000 stored articles (tests/backlog.py) gives, on the cluster, the
 same events, versions, evidence, links and extractions as on the local process pool; a worker SIGKILLed in the
@@ -21,86 +21,28 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import free_port
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tests.dask_cluster import Cluster
+
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]  # ~90 s: in CI on 3.11 only (.ci/run)
 ROOT = Path(__file__).resolve().parents[1]
-DASK = Path(sys.executable).parent / "dask"
 BACKLOG = 2000
-
-
-class Cluster:
-    """A scheduler and named workers, each a `dask` process in its own session (so killing one kills its nanny
-    and its worker process together)."""
-
-    def __init__(self, home: Path):
-        self.home, self.procs, self.client = home, {}, None
-        self.address = f"tcp://127.0.0.1:{free_port()}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "SAHELWATCH_"))}
-        self.env.update(PYTHONPATH=str(ROOT), PREFECT_HOME=str(home / "prefect"), PREFECT_LOGGING_LEVEL="WARNING",
-                        DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1")  # a batch may kill one worker, not two
-
-    def spawn(self, name: str, *args: str) -> None:
-        with (self.home / f"{name}.log").open("ab") as log:
-            self.procs[name] = subprocess.Popen([str(DASK), *args], env=self.env, cwd=self.home, stdout=log,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
-
-    def start(self) -> None:
-        self.spawn("scheduler", "scheduler", "--host", "127.0.0.1", "--port", self.address.rsplit(":", 1)[1],
-                   "--no-dashboard")
-        for name in ("a", "b"):
-            self.start_worker(name)
-
-    def start_worker(self, name: str) -> None:
-        self.spawn(name, "worker", self.address, "--name", name, "--nthreads", "1", "--host", "127.0.0.1",
-                   "--no-dashboard", "--local-directory", str(self.home / name))
-
-    def kill(self, name: str) -> None:
-        proc = self.procs[name]
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-
-    def log(self, name: str) -> str:
-        return (self.home / f"{name}.log").read_text(errors="replace")[-3000:]
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, prefect_server):
-    from distributed import Client
-
-    cluster = Cluster(tmp_path_factory.mktemp("dask"))
-    try:
-        cluster.start()
-        client = Client(cluster.address, timeout=30)
-        cluster.client = client
-        ready(cluster)
+    # a batch may kill one worker, not two
+    with Cluster(tmp_path_factory.mktemp("dask"), DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1") as cluster:
         yield cluster
-        client.close()
-    finally:
-        for name in list(cluster.procs):
-            cluster.kill(name)
-
-
-def ready(cluster: Cluster) -> dict[str, str]:
-    """Both workers up (a killed one started again); their addresses by name."""
-    for name in ("a", "b"):
-        if cluster.procs[name].poll() is not None:
-            cluster.start_worker(name)
-    try:
-        cluster.client.wait_for_workers(2, timeout=60)
-    except TimeoutError:
-        pytest.fail(f"Dask workers did not come up: {cluster.log('a')}\n{cluster.log('b')}")
-    return {w["name"]: addr for addr, w in cluster.client.scheduler_info()["workers"].items()}
 
 
 @pytest.fixture(scope="module")
 def backlog(tmp_path_factory) -> Path:
     from tests.backlog import build_backlog
 
-    return build_backlog(tmp_path_factory.mktemp("backlog") / "backlog.duckdb", BACKLOG, max_chars=600)
+    return build_backlog(tmp_path_factory.mktemp("backlog") / "backlog.duckdb", BACKLOG, max_chars=500)
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +118,7 @@ def test_the_demo_ingested_with_its_cpu_stages_on_the_cluster_equals_the_local_r
                                                                                     tmp_path):
     from distributed import get_task_stream
 
-    ready(cluster)
+    cluster.ready()
     db = tmp_path / "demo.duckdb"
     with get_task_stream(cluster.client) as stream:
         summary = demo_ingest(demo_server, db, cluster.address)
@@ -233,7 +175,7 @@ def test_the_demo_reprocessed_on_the_cluster_by_the_command_equals_the_local_poo
 def test_two_thousand_articles_on_the_cluster_equal_the_local_pool(cluster, backlog, backlog_local):
     from distributed import get_task_stream
 
-    workers = ready(cluster)
+    workers = cluster.ready()
     with get_task_stream(cluster.client) as stream:
         summary, result = reprocessed(backlog, cluster.address)
     reference_summary, reference = backlog_local
@@ -249,7 +191,7 @@ def test_two_thousand_articles_on_the_cluster_equal_the_local_pool(cluster, back
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_doubles_nothing(cluster, backlog, backlog_local):
     from distributed import get_task_stream
 
-    workers, killed, stop = ready(cluster), {}, threading.Event()
+    workers, killed, stop = cluster.ready(), {}, threading.Event()
 
     def kill_b_mid_batch() -> None:
         """Once b has finished a batch and is 0.5 s into another."""
@@ -298,7 +240,7 @@ def test_a_batch_that_kills_every_worker_it_lands_on_comes_back_as_worker_died_s
     from flows.pipeline import extract_lost
     from tasks.settings import resolve_settings
 
-    ready(cluster)
+    cluster.ready()
     rows = [{"url_key": f"k{n}", "canonical_url": f"http://example.org/{n}", "published": None, "language": "fr",
              "duplicate_of": None} for n in range(3)]
     started = time.monotonic()
@@ -311,4 +253,4 @@ def test_a_batch_that_kills_every_worker_it_lands_on_comes_back_as_worker_died_s
     assert [(i.url_key, i.skip.reason) for i in items] == [(f"k{n}", "worker_died") for n in range(3)]
     assert "dask worker died" in items[0].skip.detail
     assert time.monotonic() - started < 60
-    ready(cluster)  # the nannies started both workers again
+    cluster.ready()  # the nannies started both workers again
