@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -85,7 +86,7 @@ def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventS
         futures = [cpu.submit(extract_task, rows=quote(batch), in_pool=len(batches) > 1, budget=settings.extract_budget)
                    for batch in batches]
         extracted = [item for batch, future in zip(batches, futures, strict=True)
-                     for item in cpu.result(future, lambda detail, batch=batch: extract_lost(batch, detail))]
+                     for item in cpu.result(future, partial(extract_lost, batch))]
         stats, chunk_skips = save_extractions(settings, run_id, extracted, now)
         total.new += stats.new
         total.updated += [eid for eid in stats.updated if eid not in total.updated and eid not in total.new]

@@ -10,12 +10,12 @@ the cluster instead (flows/compute.py), each clean task sent as soon as its batc
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.utilities.annotations import quote
 
 from flows import compute
@@ -84,8 +84,8 @@ class Submitted:
     submitted by `wait_fetched`: the fetch tasks' futures cannot travel to the cluster)."""
 
     batches: list[list[Entry]]
-    fetched: list[Future]
-    cleaned: list[Future | None]
+    fetched: list[PrefectFuture]
+    cleaned: list[PrefectFuture | None]
     in_pool: bool
 
     def wait_fetched(self) -> None:
@@ -104,9 +104,9 @@ def submit_entries(client, robots, entries: list[Entry], settings: Settings, bud
     clean task per batch, each clean task starting when its batch is fetched. `collect_entries` waits for them."""
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
-    fetched: list[Future] = [fetch_pages_task.submit(client, robots, quote(batch), settings, budget)
+    fetched: list[PrefectFuture] = [fetch_pages_task.submit(client, robots, quote(batch), settings, budget)
                              for batch in batches]
-    cleaned: list[Future | None] = [None] * len(batches) if compute.current().remote else [
+    cleaned: list[PrefectFuture | None] = [None] * len(batches) if compute.current().remote else [
         clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
     return Submitted(batches, fetched, cleaned, in_pool)
 
@@ -119,7 +119,8 @@ def collect_entries(submitted: Submitted) -> Cleaned:
     skips: list[Skip] = []
     signatures: list[Fingerprint] = []
     for batch, future in zip(submitted.batches, submitted.cleaned, strict=True):
-        good, bad, sigs = cpu.result(future, lambda detail, batch=batch: clean_lost(batch, detail))
+        assert future is not None  # submitted by wait_fetched at the latest
+        good, bad, sigs = cpu.result(future, partial(clean_lost, batch))
         articles += good
         skips += bad
         signatures += sigs

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -82,4 +83,4 @@ def extract_round(cpu: Cpu, batches: list[list[dict]], budget: float) -> Iterato
     the cluster's workers), each yielded as soon as it and the ones before it are done, to be stored in order."""
     futures = [cpu.submit(extract_task, rows=quote(batch), in_pool=True, budget=budget) for batch in batches]
     for batch, future in zip(batches, futures, strict=True):
-        yield batch, cpu.result(future, lambda detail, batch=batch: extract_lost(batch, detail))
+        yield batch, cpu.result(future, partial(extract_lost, batch))
