@@ -194,16 +194,18 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_doubles_noth
     workers, killed, stop = cluster.ready(), {}, threading.Event()
 
     def kill_b_mid_batch() -> None:
-        """Once b has finished a batch and is 0.5 s into another."""
+        """Once b has finished a batch and is 0.3 s into another."""
         first: set[str] = set()
         while not stop.wait(0.05):
             held = set(cluster.client.processing(workers=[workers["b"]]).get(workers["b"], []))
             first = first or held
             if held - first:
-                time.sleep(0.5)
-                killed["held"] = cluster.client.processing(workers=[workers["b"]]).get(workers["b"], [])
-                cluster.kill("b")
-                return
+                time.sleep(0.3)
+                now = cluster.client.processing(workers=[workers["b"]]).get(workers["b"], [])
+                if now:
+                    killed["held"] = now
+                    cluster.kill("b")
+                    return
 
     killer = threading.Thread(target=kill_b_mid_batch, daemon=True)
     killer.start()
