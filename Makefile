@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_flow.py
 	$(BIN)/python scripts/bench_page.py
 	$(BIN)/python scripts/bench_store.py
+	$(BIN)/python scripts/bench_scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

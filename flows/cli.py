@@ -1,4 +1,4 @@
-"""The `sahelwatch` command: run, demo, status, extract, feeds check (and the sub-commands other modules add).
+"""The `sahelwatch` command: run, reprocess, demo, status, extract, feeds check (and other modules' sub-commands).
 
 Expected errors (SahelwatchError) print one red line and exit 1; no traceback. Exit codes for cron and
 monitoring: 0 the run completed; 1 it did not, or no feed could be polled at all.
@@ -62,6 +62,11 @@ def preflight(db: Path, feeds: Path | None = None, alerts: Path | None = None, p
         pass
 
 
+DaskOption = Annotated[str | None, typer.Option(
+    "--dask-address", help="Run the CPU stages on a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N "
+    "(N worker processes for this run); default $SAHELWATCH_DASK_ADDRESS, else the local process pool")]
+
+
 def print_outcome(summary: dict, as_json: bool) -> None:
     from flows.show import page_line, print_summary
 
@@ -79,11 +84,14 @@ def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = N
         allow_host: Annotated[list[str] | None, typer.Option(help="Private host to allow (tests, local feeds)")] = None,
         partition: Annotated[str | None, typer.Option(help="i/N: only partition i of N of the feeds, sharing the "
                                                       "database with the other partitions' runs")] = None,
-        ) -> None:
+        dask_address: DaskOption = None) -> None:
     """One ingest run now, against the configured feeds. Exit 1 when the run fails or no feed answered."""
     from tasks.settings import DEFAULT_ALERTS, resolve_settings
 
-    settings = resolve_settings(db=db, feeds=feeds, alerts=alerts or DEFAULT_ALERTS)
+    try:
+        settings = resolve_settings(db=db, feeds=feeds, alerts=alerts or DEFAULT_ALERTS, dask_address=dask_address)
+    except SahelwatchError as exc:
+        raise fail(exc) from None
     local_prefect(settings.db_path)
     from flows.ingest import NoFeedReachable, ingest
     from flows.progress_view import progress_view
@@ -92,13 +100,52 @@ def run(db: DbOption = None, feeds: FeedsOption = None, alerts: AlertsOption = N
         preflight(settings.db_path, settings.feeds_path, settings.alerts_path, partition)
         with progress_view(err):
             summary = ingest(feeds=str(settings.feeds_path), db=str(settings.db_path), allow_hosts=allow_host,
-                             alerts=str(settings.alerts_path), partition=partition)
+                             alerts=str(settings.alerts_path), partition=partition,
+                             dask_address=settings.dask_address)
     except NoFeedReachable as exc:
         print_outcome(exc.summary, as_json)
         raise fail(exc) from None
     except SahelwatchError as exc:
         raise fail(exc) from None
     print_outcome(summary, as_json)
+
+
+@app.command()
+def reprocess(db: DbOption = None,
+              batch_size: Annotated[int, typer.Option(min=1, help="Articles per extraction task")] = 200,
+              max_articles: Annotated[int | None, typer.Option(min=1, help="Stop after this many articles")] = None,
+              dask_address: DaskOption = None,
+              as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout")] = False,
+              ) -> None:
+    """Run the current extractor over the stored articles it has not seen yet (after an extractor upgrade: all of
+    them) and store their events. Exit 1 when the run fails (no database, another run writing, no Dask cluster)."""
+    from tasks.settings import resolve_settings
+
+    try:
+        settings = resolve_settings(db=db, dask_address=dask_address)
+        if not settings.db_path.exists():
+            raise SahelwatchError(f"no database at {settings.db_path}: run `sahelwatch run` or `sahelwatch demo` first")
+        local_prefect(settings.db_path)
+        preflight(settings.db_path)
+        from flows.reprocess import reprocess as reprocess_flow
+
+        summary = reprocess_flow(db=str(settings.db_path), batch_size=batch_size, max_articles=max_articles,
+                                 dask_address=settings.dask_address)
+    except SahelwatchError as exc:
+        raise fail(exc) from None
+    if as_json:
+        print(json.dumps(summary, default=str, ensure_ascii=False, indent=1))
+        return
+    where = settings.dask_address or "the local process pool"
+    batches = f"{summary['batches']} batch" + ("es" if summary["batches"] != 1 else "")
+    console.print(f"Extractor {summary['extractor_version']}: {summary['articles']} articles in {batches} "
+                  f"on {where}, {summary['events_new']} new events, {summary['events_updated']} revised "
+                  f"({summary['seconds']} s)", highlight=False, soft_wrap=True)
+    if summary["skips"]:
+        skips = ", ".join(f"{reason} {n}" for reason, n in summary["skips"].items())
+        console.print(f"Skips: {skips} (worker_died ones are tried again next run)", highlight=False)
+    if "publish" in summary:
+        console.print(f"Analysts' copy: {summary['publish']['path']}", highlight=False)
 
 
 @app.command()

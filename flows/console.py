@@ -69,6 +69,7 @@ def local_prefect(db: Path, home: str = "prefect") -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster's start and stop, line by line
     for name in ("prefect.flow_runs", "prefect.task_runs"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _ExpectedErrors) for f in logger.filters):

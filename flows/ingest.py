@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,7 +21,8 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.alerts import check_feed_health, send_pending_alerts
-from flows.pipeline import chunked, collect_entries, extract_task, submit_entries
+from flows.compute import cpu_for, current
+from flows.pipeline import chunked, collect_entries, extract_lost, extract_task, submit_entries
 from flows.report import summary_markdown
 from flows.situation.publish import publish_page
 from flows.store import flush_spools, store_payload
@@ -81,9 +83,11 @@ def store_events(settings: Settings, run_id: str, now: datetime) -> tuple[EventS
         keys = {row["url_key"] for row in rows}
         if not keys or keys <= previous:  # nothing left, or nothing recorded last time: never loop forever
             return total, skips
-        batches = chunked(rows, settings.batch_size)
-        futures = [extract_task.submit(quote(batch), len(batches) > 1, settings.extract_budget) for batch in batches]
-        extracted = [item for future in futures for item in future.result()]
+        batches, cpu = chunked(rows, settings.batch_size), current()
+        futures = [cpu.submit(extract_task, rows=quote(batch), in_pool=len(batches) > 1, budget=settings.extract_budget)
+                   for batch in batches]
+        extracted = [item for batch, future in zip(batches, futures, strict=True)
+                     for item in cpu.result(future, partial(extract_lost, batch))]
         stats, chunk_skips = save_extractions(settings, run_id, extracted, now)
         total.new += stats.new
         total.updated += [eid for eid in stats.updated if eid not in total.updated and eid not in total.new]
@@ -332,9 +336,11 @@ def ingest(
     alerts: str | None = None,
     report_since: str | None = None,
     partition: str | None = None,
+    dask_address: str | None = None,
 ) -> dict:
     """Poll the feeds once, store what is new, extract and cluster events, send alerts, rewrite the situation page
-    (flows/situation/publish.py). Returns the run summary.
+    (flows/situation/publish.py). Returns the run summary. With `dask_address` (tcp://host:port or local:N) the
+    CPU stages run on that Dask cluster (flows/compute.py).
 
     The run holds the database's writer lock from start to end: a second run stops at once. A run that fails
     is marked `failed` in `runs` (or, when the database itself is what failed, by the next run).
@@ -342,7 +348,8 @@ def ingest(
     database with the other partitions' runs, taking turns in the writer slot (flows/writer.py)."""
     settings = partitioned(resolve_settings(db=db, feeds=feeds, alerts=alerts, base_url=base_url,
                                             allow_hosts=tuple(allow_hosts) if allow_hosts else None,
-                                            report_since=report_since, partition=partition))
+                                            report_since=report_since, partition=partition,
+                                            dask_address=dask_address))
     rules = load_rules(settings.alerts_path) if settings.alerts_path else None
     run_id, started = _run_id(), datetime.now(UTC)
     part = partition_of(settings)
@@ -351,7 +358,8 @@ def ingest(
             ensure_writer_limit()
         abandon_runs_before(settings, run_id, started)
         try:
-            summary = run_ingest(settings, rules, run_id, started)
+            with cpu_for(settings):
+                summary = run_ingest(settings, rules, run_id, started)
         except NoFeedReachable as exc:
             raise bare(exc) from None
         except SahelwatchError as exc:

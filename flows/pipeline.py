@@ -4,18 +4,21 @@ per task run.
 Fetching is I/O and runs in threads (`fetch_pages`, bounded per host); cleaning, language detection and the
 dedupe fingerprints (content hash, MinHash signature) are CPU and run, a batch at a time, in a process pool
 (`tasks.parallel`) as soon as the batch's pages are in, so both cores work while later batches are still
-downloading. A run of one batch stays in this process.
+downloading. A run of one batch stays in this process. With a Dask address the clean and extraction tasks run on
+the cluster instead (flows/compute.py), each clean task sent as soon as its batch's pages are in.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-from typing import NamedTuple
+from dataclasses import dataclass
+from functools import partial
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
 from prefect.utilities.annotations import quote
 
+from flows import compute
 from tasks import parallel
 from tasks.batch import Cleaned, clean_batch
 from tasks.checkpoint import checkpoint
@@ -39,7 +42,11 @@ def extract_batch(rows: list[dict], in_pool: bool = False, budget: float | None 
     try:
         return parallel.call(extract_articles, rows, budget, deadline=batch_deadline(budget, len(rows)))
     except parallel.WorkerDied as exc:
-        return [worker_died(row, str(exc)) for row in rows]
+        return extract_lost(rows, str(exc))
+
+
+def extract_lost(rows: list[dict], detail: str) -> list[ExtractedArticle]:
+    return [worker_died(row, detail) for row in rows]
 
 
 def batch_deadline(budget: float | None, items: int) -> float | None:
@@ -57,7 +64,11 @@ def clean_in_pool(entries: list[Entry], fetched: list[Page | Skip]) -> Cleaned:
     try:
         return parallel.call(clean_batch, entries, fetched)
     except parallel.WorkerDied as exc:
-        return [], [Skip("clean", "worker_died", e.url, str(exc)) for e in entries], []
+        return clean_lost(entries, str(exc))
+
+
+def clean_lost(entries: list[Entry], detail: str) -> Cleaned:
+    return [], [Skip("clean", "worker_died", e.url, detail) for e in entries], []
 
 
 @task(name="clean-and-detect-language", cache_policy=NO_CACHE)
@@ -67,15 +78,24 @@ def clean_batch_task(entries: list[Entry], fetched: list[Page | Skip], in_pool: 
     return result
 
 
-class Submitted(NamedTuple):
-    """The fetch and clean tasks of submitted entries, a pair per batch."""
+@dataclass
+class Submitted:
+    """The fetch and clean tasks of submitted entries, a pair per batch (on a Dask cluster the clean tasks are
+    submitted by `wait_fetched`: the fetch tasks' futures cannot travel to the cluster)."""
 
-    fetched: list[Future]
-    cleaned: list[Future]
+    batches: list[list[Entry]]
+    fetched: list[PrefectFuture]
+    cleaned: list[PrefectFuture | None]
+    in_pool: bool
 
     def wait_fetched(self) -> None:
         """Until every page is in (or skipped); the cleaning may still be going on."""
-        for future in self.fetched:
+        cpu = compute.current()
+        for future in as_completed(self.fetched) if cpu.remote else self.fetched:
+            n = self.fetched.index(future)
+            if self.cleaned[n] is None:
+                self.cleaned[n] = cpu.submit(clean_batch_task, entries=quote(self.batches[n]),
+                                             fetched=quote(future.result()), in_pool=self.in_pool)
             future.wait()
 
 
@@ -84,19 +104,23 @@ def submit_entries(client, robots, entries: list[Entry], settings: Settings, bud
     clean task per batch, each clean task starting when its batch is fetched. `collect_entries` waits for them."""
     batches = chunked(entries, settings.batch_size)
     in_pool = len(batches) > 1
-    fetched: list[Future] = [fetch_pages_task.submit(client, robots, quote(batch), settings, budget)
+    fetched: list[PrefectFuture] = [fetch_pages_task.submit(client, robots, quote(batch), settings, budget)
                              for batch in batches]
-    cleaned = [clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
-    return Submitted(fetched, cleaned)
+    cleaned: list[PrefectFuture | None] = [None] * len(batches) if compute.current().remote else [
+        clean_batch_task.submit(quote(batch), pages, in_pool) for batch, pages in zip(batches, fetched, strict=True)]
+    return Submitted(batches, fetched, cleaned, in_pool)
 
 
 def collect_entries(submitted: Submitted) -> Cleaned:
     """The articles, skips and signatures of submitted batches, in entry order."""
+    submitted.wait_fetched()
+    cpu = compute.current()
     articles: list[Article] = []
     skips: list[Skip] = []
     signatures: list[Fingerprint] = []
-    for future in submitted.cleaned:
-        good, bad, sigs = future.result()
+    for batch, future in zip(submitted.batches, submitted.cleaned, strict=True):
+        assert future is not None  # submitted by wait_fetched at the latest
+        good, bad, sigs = cpu.result(future, partial(clean_lost, batch))
         articles += good
         skips += bad
         signatures += sigs

@@ -7,6 +7,7 @@ pool workers, which then import only what they run (the task is `flows.pipeline.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import signal
 import threading
@@ -27,12 +28,21 @@ class ExtractTimeout(Exception):
 
 @contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise ExtractTimeout in the block after `seconds` (SIGALRM: only in a process's main thread, which is where
-    pool workers run their tasks; elsewhere the block runs unbounded, which is why long texts go to the pool)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    """Raise ExtractTimeout in the block after `seconds`: by SIGALRM in a process's main thread, which is where
+    pool workers run their tasks; by an asynchronous exception in another thread (a Dask worker's task thread).
+    Either lands between two bytecodes: a C loop that never returns is the batch deadline's business."""
+    if not seconds:
         yield
-        return
+    elif threading.current_thread() is threading.main_thread():
+        with _alarm(seconds):
+            yield
+    else:
+        with _thread_alarm(seconds):
+            yield
 
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     def expire(_signum, _frame):
         raise ExtractTimeout(f"over the {seconds:g} s extraction budget")
 
@@ -43,6 +53,34 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class ThreadTimeout(ExtractTimeout):
+    def __init__(self):
+        super().__init__("over its extraction budget (cluster worker)")
+
+
+@contextmanager
+def _thread_alarm(seconds: float) -> Iterator[None]:
+    """ThreadTimeout raised in this thread after `seconds` unless the block ended first (checked under a lock, and
+    an exception set but not yet raised when the block ends is withdrawn)."""
+    target, lock, inside = ctypes.c_ulong(threading.get_ident()), threading.Lock(), [True]
+
+    def expire() -> None:
+        with lock:
+            if inside[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(ThreadTimeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            inside[0] = False
+            timer.cancel()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def empty_extraction(row: dict) -> Extraction:

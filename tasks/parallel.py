@@ -9,6 +9,9 @@ A worker that dies (the OOM killer, a crash in a C extension) breaks the whole p
 pool and tries the batch once more; if that fails too it raises WorkerDied and the caller records the batch's
 items as skips. A batch that outlives its deadline (a C loop no signal interrupts) has its workers killed and is
 treated the same way.
+
+On a Dask worker (a run with a Dask address, flows/compute.py) the worker process is the pool: `call` runs the
+function right there, and Dask retries a batch whose worker died.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,8 +65,20 @@ def _restart(broken: ProcessPoolExecutor, kill: bool = False) -> None:
     broken.shutdown(wait=False, cancel_futures=True)
 
 
+def on_dask_worker() -> bool:
+    """True in a task running on a Dask worker."""
+    distributed = sys.modules.get("distributed")
+    try:
+        return distributed is not None and distributed.get_worker() is not None
+    except ValueError:
+        return False
+
+
 def call(fn: Callable[..., Any], *args: Any, deadline: float | None = None) -> Any:
-    """fn(*args) in a worker; a dead worker or a passed deadline gets one more try in a fresh pool."""
+    """fn(*args) in a worker; a dead worker or a passed deadline gets one more try in a fresh pool. On a Dask
+    worker, fn(*args) right there (no deadline: a thread cannot be killed; the per-article budget still holds)."""
+    if on_dask_worker():
+        return fn(*args)
     failure = ""
     for _attempt in range(2):
         current = pool()

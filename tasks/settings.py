@@ -53,6 +53,7 @@ class Settings:
     failing_feed_runs: int = 4
     final_after_runs: int = 3  # runs with a transient skip after which an entry is not tried again
     partition: str | None = None  # "i/N": poll partition i of N of the feeds, sharing the database (flows/writer.py)
+    dask_address: str | None = None  # CPU stages on a Dask cluster: tcp://host:port, or local:N; None = local pool
 
 
 def resolve_settings(
@@ -60,6 +61,7 @@ def resolve_settings(
     feeds: str | os.PathLike | None = None,
     alerts: str | os.PathLike | None = None,
     env: dict[str, str] | None = None,
+    dask_address: str | None = None,
     **overrides,
 ) -> Settings:
     """Arguments first, then SAHELWATCH_* environment variables, then the defaults."""
@@ -76,6 +78,7 @@ def resolve_settings(
         report_since=env.get("SAHELWATCH_REPORT_SINCE") or Settings.report_since,
         report_lang=env.get("SAHELWATCH_REPORT_LANG") or Settings.report_lang,
         page_port=_port(env.get("SAHELWATCH_PAGE_PORT"), Settings.page_port),
+        dask_address=_dask_address(dask_address or env.get("SAHELWATCH_DASK_ADDRESS")),
     )
     if env.get("SAHELWATCH_ALLOW_HOSTS"):
         settings = replace(settings, allow_hosts=tuple(env["SAHELWATCH_ALLOW_HOSTS"].split(",")))
@@ -88,3 +91,17 @@ def _port(value: str | None, default: int) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"SAHELWATCH_PAGE_PORT={value!r} is not a port number")
     return int(value)
+
+
+def _dask_address(value: str | None) -> str | None:
+    """A Dask scheduler's address (tcp://host:port) or local:N (a cluster of N single-threaded worker processes
+    that the run starts and closes); None or empty: the local process pool."""
+    if not value:
+        return None
+    kind, _, rest = value.partition(":")
+    if kind == "local" and rest.isdigit() and 0 < int(rest) <= 256:
+        return value
+    host, _, port = rest.removeprefix("//").rpartition(":")
+    if kind == "tcp" and rest.startswith("//") and host and port.isdigit() and 0 < int(port) < 65536:
+        return value
+    raise ConfigError(f"dask address {value!r}: use tcp://HOST:PORT (a running scheduler) or local:N (N workers)")

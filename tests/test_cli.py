@@ -26,6 +26,20 @@ def test_run_with_a_missing_feeds_file_is_one_clear_line(prefect_server, tmp_pat
     assert len(lines) == 1 and lines[0].startswith("error: feeds file not found:") and "Traceback" not in result.output
 
 
+def test_a_bad_dask_address_or_no_database_to_reprocess_is_one_clear_line(tmp_path):
+    db = str(tmp_path / "none.duckdb")
+    for args, message in [
+        (["run", "--db", db, "--dask-address", "scheduler:8786"], "error: dask address 'scheduler:8786': use tcp://"),
+        (["reprocess", "--db", db, "--dask-address", "local:0"], "error: dask address 'local:0': use tcp://"),
+        (["reprocess", "--db", db], f"error: no database at {db}: run `sahelwatch run`"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(message), result.output
+    assert not (tmp_path / "none.duckdb").exists()
+
+
 def test_demo_twice_then_status(prefect_server, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the demo's alert channel writes data/alerts.jsonl under the working directory
     db, port = tmp_path / "demo.duckdb", str(free_port())

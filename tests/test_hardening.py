@@ -469,6 +469,35 @@ def test_an_article_over_its_extraction_budget_is_an_extract_timeout_skip():
     assert extracted["short"].skip is None and extracted["short"].extraction.relevant
 
 
+def test_the_extraction_budget_holds_in_a_thread_too():
+    """A Dask worker runs a batch in a task thread, where SIGALRM cannot reach: the budget is an exception sent to
+    that thread, and a block that ended in time gets none later."""
+    import threading
+
+    from tasks.events import extract_articles
+
+    rows = [{"url_key": k, "title": "Attaques", "text": incident_text(size), "published": NOW, "language": "fr",
+             "duplicate_of": None, "canonical_url": f"http://x/{k}"} for k, size in (("long", 200_000), ("short", 800))]
+    out: list = []
+
+    def extract_then_keep_running() -> None:
+        out.extend(extract_articles(rows, 2.0))
+        until = time.monotonic() + 2.5  # past the short article's budget, running bytecode an exception could hit
+        while time.monotonic() < until:
+            pass
+        out.append("survived")
+
+    worker = threading.Thread(target=extract_then_keep_running)
+    started = time.monotonic()
+    worker.start()
+    worker.join(45)
+    assert time.monotonic() - started < 45 and out[-1] == "survived"
+    extracted = {x.url_key: x for x in out[:-1]}
+    assert extracted["long"].skip is not None and extracted["long"].skip.reason == "extract_timeout"
+    assert "over its extraction budget" in extracted["long"].skip.detail
+    assert extracted["short"].skip is None and extracted["short"].extraction.relevant
+
+
 # --- 10. the address guard, secrets in URLs, feeds that never give an entry -----------------------------------
 
 
