@@ -7,10 +7,12 @@ copy with SQL, never from the page's own data. Skipped only where no Chromium is
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from storage.db import connect
 from storage.publish import analyst_path
@@ -172,8 +174,14 @@ def test_a_marker_shows_its_event_on_hover_and_leads_to_its_row(demo, chromium):
     tip = page.locator(".leaflet-tooltip .tip")
     tip.wait_for(timeout=5000)
     assert place in tip.inner_text()
-    page.mouse.click(box["x"] + x, box["y"] + y)  # the popup's "Show in table" opens the event's row
-    page.click(f".leaflet-popup button[data-open='{event}']")
+    show = page.locator(f".leaflet-popup button[data-open='{event}']")
+    for _attempt in range(3):  # on a loaded machine the map may still be settling (a zoom, an auto-pan): aim again
+        x, y = page.evaluate(f"window.sahelwatch.markerPoint({event!r})")
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        with contextlib.suppress(PlaywrightTimeout):
+            show.wait_for(state="visible", timeout=5000)
+            break
+    show.click()  # the popup's "Show in table" opens the event's row
     assert page.locator(f"tr.event.open[data-id='{event}'] + tr.details").is_visible()
     page.close()
 
