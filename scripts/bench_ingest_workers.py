@@ -1,7 +1,7 @@
 """Ingest wall time with 1 and 2 Prefect workers over the same replayed pages.
 
     python scripts/bench_ingest_workers.py                # 2,000 pages, 20 feeds of 100 (about 5 minutes on 2 cores)
-    python scripts/bench_ingest_workers.py --pages 400
+    python scripts/bench_ingest_workers.py --pages 400 --latency 0.25   # pages that take 0.25 s to answer
 
 What runs (tests/workers_cluster.py, the same parts as tests/test_ingest_workers.py): PostgreSQL, a Prefect server
 on it, the global concurrency limit `sahelwatch-db-writer`, a process pool and the two partitioned ingest
@@ -68,8 +68,15 @@ def articles(db: Path) -> int:
         return con.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
-def measure(pages: int = 2000, worker_counts: tuple[int, ...] = (1, 2)) -> dict:
-    """Ingest wall time over `pages` replayed pages split into two partitions, for each worker count."""
+def slow_pages(site: Path, paths: list[str], latency: float) -> None:
+    """Every page answers after `latency` seconds, as a distant outlet does (the replay server's `delay`)."""
+    if latency:
+        (site / "_behaviour.yaml").write_text(json.dumps({p: {"delay": latency} for p in paths}), encoding="utf-8")
+
+
+def measure(pages: int = 2000, worker_counts: tuple[int, ...] = (1, 2), latency: float = 0.0) -> dict:
+    """Ingest wall time over `pages` replayed pages split into two partitions, for each worker count; each page
+    answers after `latency` seconds."""
     missing = cluster.missing()
     if missing:
         sys.exit(f"cannot run: {missing}")
@@ -78,6 +85,7 @@ def measure(pages: int = 2000, worker_counts: tuple[int, ...] = (1, 2)) -> dict:
         site = work / "site"
         paths = corpus_site(site, pages)
         feeds = write_feeds(site, paths, "w")
+        slow_pages(site, paths, latency)
         with replay_process(site) as (base, _), cluster.postgres() as database, \
                 cluster.prefect_server(work, database) as api_url:
             split = halves_feeds_file(work / "feeds.yaml", base, feeds)
@@ -87,12 +95,13 @@ def measure(pages: int = 2000, worker_counts: tuple[int, ...] = (1, 2)) -> dict:
             rounds = [timed_round(api_url, work, names, n, work / f"workers-{n}.duckdb") for n in worker_counts]
     for r in rounds:
         r["pages_per_s"] = pages / r["seconds"]
-    return {"pages": len(paths), "feeds": len(feeds), "feeds_per_partition": split, "rounds": rounds,
+    return {"pages": len(paths), "latency_s": latency, "feeds": len(feeds), "feeds_per_partition": split, "rounds": rounds,
             "ratio": rounds[0]["seconds"] / rounds[-1]["seconds"] if len(rounds) > 1 else None}
 
 
 def report(result: dict) -> None:
-    print(f"\ningest over {result['pages']} replayed pages, {result['feeds']} feeds in two partitions "
+    latency = f", each answering after {result['latency_s']:g} s" if result.get("latency_s") else ""
+    print(f"\ningest over {result['pages']} replayed pages{latency}, {result['feeds']} feeds in two partitions "
           f"({result['feeds_per_partition']}), two deployments triggered at once:")
     for r in result["rounds"]:
         runs = ", ".join(f"{s:.1f}" for s in r["run_seconds"])
@@ -105,9 +114,10 @@ def report(result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each page takes to answer")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    result = measure(args.pages)
+    result = measure(args.pages, latency=args.latency)
     report(result)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -11,6 +11,10 @@ processes import Prefect and the extractor and load the gazetteer), the second w
 articles/s of each run, the ratio to the local pool's run of the same kind, and the cluster's start-up (processes
 started until every worker is registered). Every run must give the same events: the script checks it.
 
+ingest-workers: ingest wall time with 1 and with 2 Prefect workers over the same --pages replayed pages, two
+partitioned deployments on a Prefect server on PostgreSQL (scripts/bench_ingest_workers.py, which runs alone too);
+then over --slow-pages pages that each answer after --latency seconds, as distant outlets do.
+
 Each section is a function of (work directory, arguments) returning its figures; `main` runs the sections asked
 for under one Prefect test server and prints them (--json also writes them to a file).
 """
@@ -93,7 +97,26 @@ def print_reprocess(figures: dict) -> None:
               f"{runner['cold']['seconds'] - runner['warm']['seconds']:.1f} s")
 
 
-SECTIONS = {"reprocess": (bench_reprocess, print_reprocess)}
+# --- ingest: 1 vs 2 Prefect workers over partitions of the feeds ----------------------------------------------------
+
+
+def bench_ingest_workers(work: Path, args: argparse.Namespace) -> dict:
+    """scripts/bench_ingest_workers.py: its own PostgreSQL, Prefect server, pool and workers."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_ingest_workers import measure
+
+    return {"local web": measure(args.pages), "slow web": measure(args.slow_pages, latency=args.latency)}
+
+
+def print_ingest_workers(figures: dict) -> None:
+    from bench_ingest_workers import report
+
+    for result in figures.values():
+        report(result)
+
+
+SECTIONS = {"reprocess": (bench_reprocess, print_reprocess), "ingest-workers": (bench_ingest_workers,
+                                                                                 print_ingest_workers)}
 
 
 def main() -> None:
@@ -101,6 +124,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=sorted(SECTIONS), help="run only this section")
     parser.add_argument("--articles", type=int, default=2000, help="stored articles to reprocess")
     parser.add_argument("--max-chars", type=int, default=2000, help="longest text of an article (tests/backlog.py)")
+    parser.add_argument("--pages", type=int, default=2000, help="replayed pages the ingest workers fetch")
+    parser.add_argument("--slow-pages", type=int, default=400, help="replayed pages that answer after --latency")
+    parser.add_argument("--latency", type=float, default=0.25, help="seconds a slow page takes to answer")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
