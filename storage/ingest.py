@@ -95,12 +95,10 @@ def abandon_runs(con, now: datetime, run_ids: list[str] | None = None) -> int:
     a partitioned run passes the ones it knows are dead."""
     only = "" if run_ids is None else " AND run_id IN (SELECT unnest($ids))"
     params = {"now": now} if run_ids is None else {"now": now, "ids": run_ids}
-    count = con.execute(f"SELECT count(*) FROM runs WHERE status = 'running'{only}",
-                        {k: v for k, v in params.items() if k != "now"}).fetchone()[0]
-    con.execute("UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, $now), "
-                "summary = coalesce(summary, '{\"error\": \"interrupted: the run ended without recording its end\"}') "
-                f"WHERE status = 'running'{only}", params)
-    return count
+    return len(con.execute(
+        "UPDATE runs SET status = 'failed', finished_at = coalesce(finished_at, $now), "
+        "summary = coalesce(summary, '{\"error\": \"interrupted: the run ended without recording its end\"}') "
+        f"WHERE status = 'running'{only} RETURNING run_id", params).fetchall())
 
 
 def mark_run_failed(db_path, run_id: str, started: datetime, error: BaseException) -> bool:
@@ -167,20 +165,18 @@ def finish_run(con, run_id: str, now: datetime, status: str, counts: dict, summa
     con.execute("DELETE FROM extraction_claims WHERE run_id = ?", [run_id])
 
 
+_TO_EXTRACT = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url", "fetched_at")
+# the stored articles not yet run through extractor version $v; then a WHERE of the caller's, then the order
+_UNEXTRACTED = (f"SELECT {', '.join(f'a.{column}' for column in _TO_EXTRACT)} FROM articles a "
+                "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = $v ")
+_OLDEST_FIRST = "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT $limit"  # first copies first
+
+
 def articles_to_extract(con, extractor_version: str, limit: int = 5000) -> list[dict]:
     """Stored articles not yet run through this extractor version, oldest first (duplicates included: they are
     linked to their first copy's events, not extracted)."""
-    rows = con.execute(
-        "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url, a.fetched_at "
-        "FROM articles a "
-        "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = ? "
-        "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT ?",  # first copies before copies
-        [extractor_version, limit],
-    ).fetchall()
+    rows = con.execute(_UNEXTRACTED + _OLDEST_FIRST, {"v": extractor_version, "limit": limit}).fetchall()
     return [dict(zip(_TO_EXTRACT, row, strict=True)) for row in rows]
-
-
-_TO_EXTRACT = ("url_key", "title", "text", "published", "language", "duplicate_of", "canonical_url", "fetched_at")
 
 
 def claim_articles(con, run_id: str, extractor_version: str, now: datetime, limit: int = 5000) -> list[dict]:
@@ -193,12 +189,10 @@ def claim_articles(con, run_id: str, extractor_version: str, now: datetime, limi
         rows = con.execute(
             "WITH busy AS (SELECT c.url_key FROM extraction_claims c WHERE c.run_id <> $run "
             "  AND NOT EXISTS (SELECT 1 FROM extractions x WHERE x.url_key = c.url_key AND x.extractor_version = $v)) "
-            "SELECT a.url_key, a.title, a.text, a.published, a.language, a.duplicate_of, a.canonical_url, a.fetched_at "
-            "FROM articles a "
-            "ANTI JOIN extractions x ON x.url_key = a.url_key AND x.extractor_version = $v "
-            "WHERE a.url_key NOT IN (SELECT url_key FROM busy) "
+            + _UNEXTRACTED
+            + "WHERE a.url_key NOT IN (SELECT url_key FROM busy) "
             "AND (a.duplicate_of IS NULL OR a.duplicate_of NOT IN (SELECT url_key FROM busy)) "
-            "ORDER BY a.fetched_at, a.duplicate_of IS NOT NULL, a.url_key LIMIT $limit",
+            + _OLDEST_FIRST,
             {"run": run_id, "v": extractor_version, "limit": limit},
         ).fetchall()
         claims = [{"url_key": row[0], "run_id": run_id, "claimed_at": now} for row in rows]
