@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from workers_cluster import free_port  # noqa: F401 - the tests' one free-port helper, shared with the cluster helpers
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="sahelwatch-prefect-")
 os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
@@ -56,11 +57,3 @@ def settings(db_path: Path):
     return resolve_settings(db=db_path, env={}, allow_hosts=("127.0.0.1", "localhost"), retries=1,
                             retry_backoff=0.01, read_timeout=1.0, connect_timeout=1.0, total_timeout=3.0)
 
-
-def free_port() -> int:
-    """A port nothing listens on right now, for a local server the test is about to start."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.workers_cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).parent / "dask"
@@ -24,9 +25,7 @@ class Cluster:
     def __init__(self, home: Path, workers: tuple[str, ...] = ("a", "b"), **env: str):
         self.home, self.names, self.procs, self.client = home, workers, {}, None
         self.start_seconds = 0.0  # start-up: processes started until every worker registered
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+        self.address = f"tcp://127.0.0.1:{free_port()}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "SAHELWATCH_"))}
         self.env.update(PYTHONPATH=str(ROOT), PREFECT_HOME=str(home / "prefect"), PREFECT_LOGGING_LEVEL="WARNING",
                         **env)

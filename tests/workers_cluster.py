@@ -44,6 +44,7 @@ SERVER_ENV = {  # fast loops for a test; services nobody here needs are off (2 c
 
 
 def free_port() -> int:
+    """A port nothing listens on right now, for a local server about to start."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
