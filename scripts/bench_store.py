@@ -137,6 +137,8 @@ def one_writer(catalog: str, data_dir: Path, data: list[dict], batch: int) -> fl
 def racing_writer(catalog: str, data_dir: str, n: int, batch: int, at: float) -> tuple[tuple, Counter]:
     """One of two processes writing the same rows from the same instant `at`: ((start, end) in epoch seconds,
     commits refused and retried by reason)."""
+    import duckdb
+
     con, data, refused = connect_lake(catalog, Path(data_dir)), rows(n, "race"), Counter()
     time.sleep(max(0.0, at - time.time()))
     start = time.time()
@@ -145,24 +147,16 @@ def racing_writer(catalog: str, data_dir: str, n: int, batch: int, at: float) ->
             try:
                 write_anti_join(con, data[i:i + batch])
                 break
-            except duckdb_error() as exc:  # a refused commit (conflict, busy catalog) is counted and retried
+            except duckdb.Error as exc:  # a refused commit (conflict, busy catalog) is counted and retried
                 refused[" ".join(str(exc).split())[:240]] += 1
-                with contextlib.suppress(duckdb_error()):
+                with contextlib.suppress(duckdb.Error):
                     con.execute("ROLLBACK")
     return (start, time.time()), refused
 
 
-def duckdb_error() -> type[Exception]:
-    import duckdb
-
-    return duckdb.Error
-
-
 def two_writers(catalog: str, data_dir: Path, n: int, batch: int) -> dict:
     con = connect_lake(catalog, data_dir)
-    con.execute(f"CREATE TABLE articles_race ({COLUMNS})")
-    con.execute("DROP TABLE IF EXISTS articles_bench")
-    con.execute("ALTER TABLE articles_race RENAME TO articles_bench")
+    con.execute(f"CREATE OR REPLACE TABLE articles_bench ({COLUMNS})")
     con.close()
     at = time.time() + 5  # both processes started and attached
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
@@ -233,15 +227,15 @@ def main() -> None:
     print("\n2. one writer")
     seconds, reader = file_baseline(work / "file.duckdb", data, args.batch)
     print(f"   DuckDB file, keyed insert          {per_article(seconds, len(data))}")
-    catalogs = {"DuckLake, SQLite catalog": f"sqlite:{work / 'lake.sqlite'}"}
+    catalogs = {"DuckLake, SQLite catalog": (f"sqlite:{work / 'lake.sqlite'}", work / "sqlite-data")}
     if args.postgres:
-        catalogs["DuckLake, PostgreSQL catalog"] = f"postgres:{args.postgres}"
-    for name, catalog in catalogs.items():
-        print(f"   {name:34s} {per_article(one_writer(catalog, work / name.split()[1], data, args.batch), len(data))}")
+        catalogs["DuckLake, PostgreSQL catalog"] = (f"postgres:{args.postgres}", work / "postgres-data")
+    for name, (catalog, data_dir) in catalogs.items():
+        print(f"   {name:34s} {per_article(one_writer(catalog, data_dir, data, args.batch), len(data))}")
 
     print("\n3. two writers at once, the same rows (the dedupe race)")
-    for name, catalog in catalogs.items():
-        race = two_writers(catalog, work / name.split()[1], args.articles, args.batch)
+    for name, (catalog, data_dir) in catalogs.items():
+        race = two_writers(catalog, data_dir, args.articles, args.batch)
         print(f"   {name:34s} {race['wall']:6.2f} s (both writing for {race['overlap']:.2f} s)  rows {race['rows']}  distinct keys {race['distinct']}  "
               f"duplicates {race['rows'] - race['distinct']}  commits refused {race['refused'].total()}")
         for reason, count in race["refused"].most_common(2):
@@ -249,8 +243,8 @@ def main() -> None:
 
     print("\n4. an analyst's read while the writer holds the store")
     print(f"   DuckDB file, second process        {reader}")
-    for name, catalog in catalogs.items():
-        seconds, count = read_during_write(catalog, work / name.split()[1])
+    for name, (catalog, data_dir) in catalogs.items():
+        seconds, count = read_during_write(catalog, data_dir)
         print(f"   {name:34s} read the {count} committed rows in {seconds:.2f} s (attach included)")
 
 
